@@ -1,0 +1,30 @@
+"""The project's own exceptions.
+
+Every failure a user can cause or meet (a missing folder, a broken photo, an unreadable
+catalog, a model that is not on disk) is one of these, with a message that can be shown
+as it is. Anything else reaching the top level is a bug.
+"""
+
+
+class PhotoOrgError(Exception):
+    """Base class: an expected failure with a message fit for the user."""
+
+
+class UsageError(PhotoOrgError):
+    """The user asked for something malformed (bad query, unknown label, bad date)."""
+
+
+class CatalogError(PhotoOrgError):
+    """The catalog cannot be opened or written (damaged, read-only, newer version)."""
+
+
+class ImageError(PhotoOrgError):
+    """A file cannot be read as a photo. The message says why."""
+
+
+class ModelError(PhotoOrgError):
+    """A CLIP model cannot be loaded (missing weights, bad folder, unsafe file)."""
+
+
+class Cancelled(PhotoOrgError):
+    """A long job was cancelled by the user."""
