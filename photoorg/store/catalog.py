@@ -1,0 +1,158 @@
+"""The SQLite catalog: opening, migrating, and the one-writer / many-readers discipline.
+
+sqlite3 connections belong to one thread, so each thread that reads gets its own
+connection (WAL lets them read while the writer writes), and every write goes through
+``Catalog.write()``, which serialises writers with a lock and wraps the work in one
+``BEGIN IMMEDIATE`` transaction: either all of it lands or none does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from photoorg.errors import CatalogError
+from photoorg.store.schema import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, so Python's sqlite3 never
+    # opens a transaction behind our back. check_same_thread=False is safe because the
+    # writer connection is only used under the write lock.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+class Catalog:
+    """An open catalog database. Close it when done; it is also a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CatalogError(f"cannot create the catalog folder {path.parent}: {exc}") from exc
+        try:
+            self._writer = _connect(path)
+            self._check_and_prepare()
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(f"cannot open the catalog {path}: {exc}") from exc
+        self.db = sqlite_utils.Database(self._writer)
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+
+    def _check_and_prepare(self) -> None:
+        conn = self._writer
+        # quick_check reads every page once: cheap, and it catches a damaged file
+        # before we write anything into it.
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise CatalogError(f"the catalog {self.path} is damaged: {result}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise CatalogError(
+                f"the catalog {self.path} was written by a newer PhotoOrg "
+                f"(schema {version}; this version knows up to {len(MIGRATIONS)})"
+            )
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            # Network file systems refuse WAL; the rollback journal still works.
+            conn.execute("PRAGMA journal_mode = DELETE")
+        for number in range(version + 1, len(MIGRATIONS) + 1):
+            self._migrate(number, MIGRATIONS[number - 1])
+
+    def _migrate(self, number: int, script: str) -> None:
+        conn = self._writer
+        try:
+            # executescript commits any open transaction first, so the BEGIN must be
+            # part of the script for the DDL and the version bump to be atomic.
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return self._writer.execute("PRAGMA user_version").fetchone()[0]
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One atomic write transaction; writers from other threads wait their turn."""
+        with self._write_lock:
+            if self._writer.in_transaction:  # nested: join the outer transaction
+                yield self.db
+                return
+            try:
+                self._writer.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise CatalogError(f"cannot write to the catalog {self.path}: {exc}") from exc
+            try:
+                yield self.db
+            except BaseException:
+                self._writer.execute("ROLLBACK")
+                raise
+            try:
+                self._writer.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._writer.in_transaction:
+                    self._writer.execute("ROLLBACK")
+                raise CatalogError(f"cannot write to the catalog {self.path}: {exc}") from exc
+
+    @property
+    def read(self) -> sqlite_utils.Database:
+        """This thread's read connection (the writer's own thread reads its own writes)."""
+        if self._write_lock._is_owned():  # type: ignore[attr-defined]
+            return self.db
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = _connect(self.path)
+            with self._readers_lock:
+                self._readers.append(conn)
+            db = self._local.db = sqlite_utils.Database(conn)
+        return db
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.read.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.write() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE key = ?", [key])
+            else:
+                db.execute(
+                    "INSERT INTO settings(key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        with self._write_lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("PRAGMA optimize")
+            self._writer.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,120 @@
+"""The catalog schema, as an ordered list of migrations.
+
+Migration N brings a catalog from ``PRAGMA user_version`` N-1 to N inside one
+transaction, so a crash mid-migration leaves the previous version intact. A catalog whose
+user_version is higher than ``len(MIGRATIONS)`` was written by a newer PhotoOrg and is
+refused rather than guessed at. (A user_version counter is all the bookkeeping this needs:
+it is atomic with the DDL and needs no extra table or package.)
+"""
+
+from __future__ import annotations
+
+M001_INITIAL = """
+CREATE TABLE roots (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    online INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT NOT NULL
+);
+
+-- One row per photo file. `id` is the photo's identity: it survives renames and
+-- moves (recognised by sha256), so embeddings, tags and albums follow the file.
+CREATE TABLE photos (
+    id INTEGER PRIMARY KEY,
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    path TEXT NOT NULL UNIQUE,
+    folder TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    orientation INTEGER NOT NULL DEFAULT 1,
+    taken_at TEXT NOT NULL,
+    taken_at_source TEXT NOT NULL CHECK (taken_at_source IN ('exif', 'file')),
+    camera_make TEXT,
+    camera_model TEXT,
+    lens TEXT,
+    iso INTEGER,
+    f_number REAL,
+    exposure_time REAL,
+    focal_length REAL,
+    gps_lat REAL,
+    gps_lon REAL,
+    keywords TEXT NOT NULL DEFAULT '[]',
+    offline INTEGER NOT NULL DEFAULT 0,
+    scanned_at TEXT NOT NULL
+);
+CREATE INDEX photos_sha256 ON photos(sha256);
+CREATE INDEX photos_folder ON photos(folder);
+CREATE INDEX photos_taken_at ON photos(taken_at);
+CREATE INDEX photos_root ON photos(root_id);
+
+-- Files that could not be read. Keyed by path; size and mtime let an unchanged
+-- broken file be skipped on the next scan instead of failing again.
+CREATE TABLE scan_errors (
+    path TEXT PRIMARY KEY,
+    root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+    size INTEGER,
+    mtime_ns INTEGER,
+    error TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+
+-- Normalised float32 image embeddings, one per photo and model.
+CREATE TABLE embeddings (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (photo_id, model)
+) WITHOUT ROWID;
+CREATE INDEX embeddings_model ON embeddings(model);
+
+CREATE TABLE labels (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    parent TEXT,
+    prompts TEXT NOT NULL DEFAULT '[]',
+    negative_prompts TEXT NOT NULL DEFAULT '[]',
+    threshold REAL NOT NULL DEFAULT 0.25,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    exclusive_group TEXT
+);
+
+-- source: auto (zero-shot), confirmed, rejected, manual, imported (file keywords).
+CREATE TABLE tags (
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+    source TEXT NOT NULL
+        CHECK (source IN ('auto', 'confirmed', 'rejected', 'manual', 'imported')),
+    score REAL,
+    probability REAL,
+    PRIMARY KEY (photo_id, label_id)
+) WITHOUT ROWID;
+CREATE INDEX tags_label ON tags(label_id, source);
+
+-- An album with a query is a smart album (a saved search).
+CREATE TABLE albums (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    query TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE album_photos (
+    album_id INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (album_id, photo_id)
+) WITHOUT ROWID;
+
+-- Small facts about the catalog: the vector index manifest, the model in use.
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# Each entry is one SQL script; the runner wraps it in a transaction with the
+# user_version bump. Append new migrations; never edit a released one.
+MIGRATIONS: list[str] = [M001_INITIAL]
