@@ -1,0 +1,200 @@
+"""SQL for photos, roots and scan errors. The scanner decides; this module stores.
+
+Functions take the ``sqlite_utils.Database`` of a ``Catalog.write()`` or ``Catalog.read``
+so that the caller chooses the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Root:
+    id: int
+    path: str
+    online: bool
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """What a scan learns about one file; the columns of ``photos`` but id and state."""
+
+    path: str
+    folder: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    format: str
+    width: int
+    height: int
+    orientation: int
+    taken_at: str
+    taken_at_source: str
+    camera_make: str | None = None
+    camera_model: str | None = None
+    lens: str | None = None
+    iso: int | None = None
+    f_number: float | None = None
+    exposure_time: float | None = None
+    focal_length: float | None = None
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+    keywords: tuple[str, ...] = ()
+
+    def row(self) -> dict[str, Any]:
+        row = asdict(self)
+        row["keywords"] = json.dumps(list(self.keywords), ensure_ascii=False)
+        row["scanned_at"] = now_iso()
+        return row
+
+
+RECORD_COLUMNS = [f.name for f in fields(PhotoRecord)]
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    id: int
+    size: int
+    mtime_ns: int
+    sha256: str
+    offline: bool
+
+
+# -- roots ---------------------------------------------------------------------------
+
+
+def list_roots(db: Database) -> list[Root]:
+    rows = db.execute("SELECT id, path, online FROM roots ORDER BY path").fetchall()
+    return [Root(id, path, bool(online)) for id, path, online in rows]
+
+
+def add_root(db: Database, path: str) -> Root:
+    db.execute(
+        "INSERT INTO roots(path, added_at) VALUES (?, ?) ON CONFLICT(path) DO NOTHING",
+        [path, now_iso()],
+    )
+    id, online = db.execute("SELECT id, online FROM roots WHERE path = ?", [path]).fetchone()
+    return Root(id, path, bool(online))
+
+
+def remove_root(db: Database, root_id: int) -> int:
+    """Forget a root and its photos (the files on disk are not touched)."""
+    count = db.execute("SELECT count(*) FROM photos WHERE root_id = ?", [root_id]).fetchone()[0]
+    db.execute("DELETE FROM roots WHERE id = ?", [root_id])
+    return count
+
+
+def set_root_online(db: Database, root_id: int, online: bool) -> None:
+    db.execute("UPDATE roots SET online = ? WHERE id = ?", [int(online), root_id])
+    db.execute("UPDATE photos SET offline = ? WHERE root_id = ?", [int(not online), root_id])
+
+
+# -- photos --------------------------------------------------------------------------
+
+
+def known_files(db: Database, root_id: int) -> dict[str, KnownFile]:
+    rows = db.execute(
+        "SELECT path, id, size, mtime_ns, sha256, offline FROM photos WHERE root_id = ?",
+        [root_id],
+    )
+    return {
+        path: KnownFile(id, size, mtime, sha, bool(off)) for path, id, size, mtime, sha, off in rows
+    }
+
+
+def insert_photo(db: Database, root_id: int, record: PhotoRecord) -> int:
+    row = record.row() | {"root_id": root_id}
+    cursor = db.execute(
+        f"INSERT INTO photos ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+    return cursor.lastrowid
+
+
+def update_photo(db: Database, photo_id: int, root_id: int, record: PhotoRecord) -> None:
+    """Rewrite a photo's row in place: a changed file, or a moved one (new path)."""
+    row = record.row() | {"root_id": root_id, "offline": 0}
+    assignments = ", ".join(f"{column} = ?" for column in row)
+    db.execute(f"UPDATE photos SET {assignments} WHERE id = ?", [*row.values(), photo_id])
+
+
+def forget_content(db: Database, photo_id: int) -> None:
+    """A file's pixels changed: its embeddings and automatic tags no longer describe it."""
+    db.execute("DELETE FROM embeddings WHERE photo_id = ?", [photo_id])
+    db.execute("DELETE FROM tags WHERE photo_id = ? AND source = 'auto'", [photo_id])
+
+
+def delete_photos(db: Database, photo_ids: Iterable[int]) -> None:
+    db.conn.executemany("DELETE FROM photos WHERE id = ?", [(i,) for i in photo_ids])
+
+
+def photo_ids_by_path(db: Database, paths: Sequence[str]) -> dict[str, int]:
+    result = {}
+    for path in paths:
+        row = db.execute("SELECT id FROM photos WHERE path = ?", [path]).fetchone()
+        if row:
+            result[path] = row[0]
+    return result
+
+
+def get_photo(db: Database, photo_id: int) -> dict[str, Any] | None:
+    rows = list(db.query("SELECT * FROM photos WHERE id = ?", [photo_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    row["keywords"] = json.loads(row["keywords"])
+    return row
+
+
+def counts(db: Database) -> dict[str, int]:
+    (total, offline) = db.execute(
+        "SELECT count(*), coalesce(sum(offline), 0) FROM photos"
+    ).fetchone()
+    errors = db.execute("SELECT count(*) FROM scan_errors").fetchone()[0]
+    roots = db.execute("SELECT count(*) FROM roots").fetchone()[0]
+    return {
+        "photos": total,
+        "online": total - offline,
+        "offline": offline,
+        "errors": errors,
+        "roots": roots,
+    }
+
+
+# -- scan errors ---------------------------------------------------------------------
+
+
+def known_errors(db: Database, root_id: int) -> dict[str, tuple[int | None, int | None]]:
+    rows = db.execute("SELECT path, size, mtime_ns FROM scan_errors WHERE root_id = ?", [root_id])
+    return {path: (size, mtime) for path, size, mtime in rows}
+
+
+def record_error(
+    db: Database, root_id: int, path: str, error: str, size: int | None, mtime_ns: int | None
+) -> None:
+    db.execute(
+        "INSERT INTO scan_errors(path, root_id, size, mtime_ns, error, at) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(path) DO UPDATE SET root_id = excluded.root_id, size = excluded.size, "
+        "mtime_ns = excluded.mtime_ns, error = excluded.error, at = excluded.at",
+        [path, root_id, size, mtime_ns, error, now_iso()],
+    )
+
+
+def clear_errors(db: Database, paths: Iterable[str]) -> None:
+    db.conn.executemany("DELETE FROM scan_errors WHERE path = ?", [(p,) for p in paths])
+
+
+def list_errors(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT path, error, at FROM scan_errors ORDER BY path"))
