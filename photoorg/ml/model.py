@@ -1,0 +1,234 @@
+"""Loading a CLIP model with open_clip, and running its two towers.
+
+A model is named the way open_clip names it:
+
+- ``ARCH:PRETRAINED`` such as ``ViT-B-32:laion2b_s34b_b79k`` (weights from the Hugging Face
+  hub cache, downloaded when missing and the network allows),
+- ``hf-hub:org/repo``,
+- ``local-dir:/path`` (a folder holding ``open_clip_config.json`` and
+  ``open_clip_model.safetensors``, the Hugging Face layout).
+
+Every failure becomes a ``ModelError`` that says what to download or which folder to pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from photoorg.errors import ModelError
+from photoorg.ml.spec import ModelSpec
+
+log = logging.getLogger(__name__)
+
+SAFE_WEIGHTS = "open_clip_model.safetensors"
+OPEN_CLIP_SAFE_ALT = "open_clip_pytorch_model.safetensors"
+PICKLED_WEIGHTS = (".bin", ".pth", ".pt", ".ckpt")
+TEXT_BATCH = 256
+TEXT_CACHE_SIZE = 4096
+
+
+def choose_device(preference: str = "auto") -> torch.device:
+    """``auto`` picks CUDA, then Apple's MPS, then the CPU."""
+    preference = preference.lower()
+    if preference == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if preference == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for, but no CUDA GPU is available")
+    if preference == "mps" and not torch.backends.mps.is_available():
+        raise ModelError("--device mps was asked for, but Apple's MPS is not available")
+    if preference not in ("cpu", "cuda", "mps"):
+        raise ModelError(f"unknown device {preference!r}: use auto, cpu, cuda or mps")
+    return torch.device(preference)
+
+
+def _check_local_dir(folder: Path) -> None:
+    if not folder.is_dir():
+        raise ModelError(f"model folder not found: {folder}")
+    if not (folder / "open_clip_config.json").is_file():
+        raise ModelError(
+            f"{folder} is not an open_clip model folder: open_clip_config.json is missing"
+        )
+    if (folder / SAFE_WEIGHTS).is_file() or (folder / OPEN_CLIP_SAFE_ALT).is_file():
+        return  # open_clip's first two choices: nothing pickled is ever looked at
+    pickled = [p.name for p in folder.iterdir() if p.suffix in PICKLED_WEIGHTS]
+    if pickled and any(folder.glob("*.safetensors")):
+        # open_clip ranks open_clip_pytorch_model.bin above model.safetensors, and any
+        # known .bin name above an unknown .safetensors name: it would unpickle the .bin.
+        raise ModelError(
+            f"{folder} holds both .safetensors and pickled weights ({', '.join(sorted(pickled))}); "
+            f"name the safetensors file {SAFE_WEIGHTS} or remove the pickled files"
+        )
+    if any(folder.glob("*.safetensors")):
+        return
+    if pickled:
+        # torch.load(weights_only=True) refuses code, but a weights file that needs
+        # unpickling is still more attack surface than we accept for a folder of photos.
+        raise ModelError(
+            f"{folder} holds only pickled weights; convert them to {SAFE_WEIGHTS} "
+            "(safetensors cannot run code when loaded)"
+        )
+    raise ModelError(f"no weights in {folder}: {SAFE_WEIGHTS} is missing")
+
+
+def _missing_weights_message(spec: ModelSpec, exc: BaseException) -> str:
+    import open_clip
+
+    repo = spec.hub_repo
+    if spec.arch:
+        cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
+        repo = cfg.get("hf_hub", "").rstrip("/") or None
+        if not cfg:
+            tags = open_clip.list_pretrained_tags_by_model(spec.arch)
+            if not tags:
+                return f"unknown model architecture {spec.arch!r} (see open_clip.list_models())"
+            return f"unknown weights {spec.pretrained!r} for {spec.arch}; known: {', '.join(tags)}"
+    where = f"the Hugging Face repository {repo}" if repo else "its weights"
+    return (
+        f"the weights of {spec.id} are not on this computer and could not be downloaded "
+        f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}). "
+        f"Connect to the internet once, or download {where} "
+        f"(e.g. `hf download {repo or 'ORG/REPO'}`) into the Hugging Face cache, "
+        f"or pass --model local-dir:/path/to/folder with open_clip_config.json and {SAFE_WEIGHTS}"
+    )
+
+
+class ClipModel:
+    """Both towers of one CLIP model on one device, ready for inference."""
+
+    def __init__(
+        self, spec: ModelSpec, model: Any, preprocess: Any, tokenizer: Any, device: torch.device
+    ) -> None:
+        self.spec = spec
+        self.model = model
+        self.preprocess = preprocess
+        self.tokenizer = tokenizer
+        self.device = device
+        self.dtype = next(model.parameters()).dtype
+        self.logit_scale = float(model.logit_scale.exp().item())
+        visual = model.visual
+        size = getattr(visual, "image_size", 224)
+        self.image_size = int(size[0] if isinstance(size, tuple | list) else size)
+        with torch.inference_mode():
+            probe = self.tokenizer(["a"]).to(device)
+            self.dim = int(model.encode_text(probe).shape[-1])
+        self._text_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._text_lock = threading.Lock()
+        # The model is not re-entrant for our purposes: one forward at a time.
+        self._forward_lock = threading.Lock()
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @classmethod
+    def load(cls, name: str, device: str = "auto") -> ClipModel:
+        import open_clip
+
+        spec = ModelSpec.parse(name)
+        torch_device = choose_device(device)
+        if spec.local_dir is not None:
+            _check_local_dir(spec.local_dir)
+            model_name, pretrained = spec.id, None
+        elif spec.hub_repo is not None:
+            model_name, pretrained = spec.id, None
+        else:
+            if spec.arch not in open_clip.list_models():
+                raise ModelError(
+                    f"unknown model architecture {spec.arch!r} (see open_clip.list_models())"
+                )
+            model_name, pretrained = spec.arch, spec.pretrained
+        precision = "fp16" if torch_device.type == "cuda" else "fp32"
+        torch.set_flush_denormal(True)  # denormals make CPU inference crawl
+        try:
+            with _quiet_open_clip():
+                model, _, preprocess = open_clip.create_model_and_transforms(
+                    model_name,
+                    pretrained=pretrained,
+                    device=torch_device,
+                    precision=precision,
+                    require_pretrained=True,
+                    weights_only=True,
+                )
+                tokenizer = open_clip.get_tokenizer(model_name)
+        except ModelError:
+            raise
+        except Exception as exc:
+            # Not only RuntimeError/OSError/ValueError: a damaged .safetensors raises
+            # SafetensorError and a config that does not fit the code KeyError or
+            # TypeError; any of them is "this model cannot be loaded", never a traceback.
+            if spec.local_dir is not None:
+                raise ModelError(
+                    f"cannot load the model in {spec.local_dir}: {type(exc).__name__}: {exc}"
+                ) from exc
+            if not isinstance(exc, (RuntimeError, FileNotFoundError, OSError, ValueError)):
+                raise ModelError(
+                    f"cannot load the model {spec.id}: {type(exc).__name__}: {exc}"
+                ) from exc
+            raise ModelError(_missing_weights_message(spec, exc)) from exc
+        model.eval()
+        return cls(spec, model, preprocess, tokenizer, torch_device)
+
+    # -- image tower ------------------------------------------------------------------
+
+    def prepare(self, upright_image: Any) -> torch.Tensor:
+        """The model's own preprocessing (size, crop, mean, std); safe in worker threads."""
+        return self.preprocess(upright_image)
+
+    def encode_images(self, batch: torch.Tensor | list[torch.Tensor]) -> np.ndarray:
+        """Normalised float32 embeddings, one row per image."""
+        if isinstance(batch, list):
+            batch = torch.stack(batch)
+        with self._forward_lock, torch.inference_mode():
+            features = self.model.encode_image(batch.to(self.device, self.dtype), normalize=True)
+        return features.float().cpu().numpy()
+
+    # -- text tower -------------------------------------------------------------------
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        """Normalised float32 embeddings of ``texts`` (recent ones come from a cache)."""
+        with self._text_lock:
+            found = {t: self._text_cache[t] for t in texts if t in self._text_cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        for start in range(0, len(missing), TEXT_BATCH):
+            chunk = missing[start : start + TEXT_BATCH]
+            tokens = self.tokenizer(chunk).to(self.device)
+            with self._forward_lock, torch.inference_mode():
+                features = self.model.encode_text(tokens, normalize=True).float().cpu().numpy()
+            found.update(zip(chunk, features, strict=True))
+        with self._text_lock:
+            for text in missing:
+                self._text_cache[text] = found[text]
+            while len(self._text_cache) > TEXT_CACHE_SIZE:
+                self._text_cache.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+@contextlib.contextmanager
+def _quiet_open_clip():
+    """open_clip logs at WARNING for things we report ourselves; keep the terminal clean."""
+    logger = logging.getLogger()
+    level = logger.level
+    logger.setLevel(max(level, logging.ERROR))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def default_threads() -> int:
+    return max(1, (os.cpu_count() or 1))

@@ -1,0 +1,73 @@
+"""SQL for image embeddings: float32 vectors stamped with the model that made them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from sqlite_utils import Database
+
+STREAM_CHUNK = 8192
+
+
+def save(db: Database, model: str, ids: Sequence[int], vectors: np.ndarray) -> None:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    db.conn.executemany(
+        "INSERT INTO embeddings(photo_id, model, vector) VALUES (?, ?, ?) "
+        "ON CONFLICT(photo_id, model) DO UPDATE SET vector = excluded.vector",
+        [(int(i), model, v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
+    )
+
+
+def count(db: Database, model: str) -> int:
+    return db.execute("SELECT count(*) FROM embeddings WHERE model = ?", [model]).fetchone()[0]
+
+
+def models(db: Database) -> dict[str, int]:
+    """Each model with stored embeddings, and how many."""
+    rows = db.execute("SELECT model, count(*) FROM embeddings GROUP BY model")
+    return dict(rows.fetchall())
+
+
+def missing(db: Database, model: str) -> list[tuple[int, str]]:
+    """Online photos without an embedding from ``model``: ``(id, path)``, by path."""
+    rows = db.execute(
+        "SELECT p.id, p.path FROM photos p WHERE p.offline = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model = ?) ORDER BY p.path",
+        [model],
+    )
+    return rows.fetchall()
+
+
+def delete_other_models(db: Database, keep: str) -> int:
+    """Drop vectors of every model but ``keep`` (once ``keep`` covers the library)."""
+    return db.execute("DELETE FROM embeddings WHERE model != ?", [keep]).rowcount
+
+
+def stream(db: Database, model: str, dim: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """All vectors of ``model`` as ``(ids, matrix)`` chunks, so memory stays bounded."""
+    cursor = db.execute(
+        "SELECT photo_id, vector FROM embeddings WHERE model = ? ORDER BY photo_id", [model]
+    )
+    while rows := cursor.fetchmany(STREAM_CHUNK):
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+        yield ids, matrix.reshape(len(rows), dim)
+
+
+def load_all(db: Database, model: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    chunks = list(stream(db, model, dim))
+    if not chunks:
+        return np.zeros(0, np.int64), np.zeros((0, dim), np.float32)
+    return np.concatenate([c[0] for c in chunks]), np.concatenate([c[1] for c in chunks])
+
+
+def get(db: Database, model: str, ids: Sequence[int], dim: int) -> dict[int, np.ndarray]:
+    result = {}
+    for photo_id in ids:
+        row = db.execute(
+            "SELECT vector FROM embeddings WHERE photo_id = ? AND model = ?", [int(photo_id), model]
+        ).fetchone()
+        if row:
+            result[int(photo_id)] = np.frombuffer(row[0], dtype=np.float32, count=dim)
+    return result

@@ -1,0 +1,94 @@
+"""Turning search filters into one parameterised SQL condition on ``photos p``.
+
+User text only ever travels as parameters; LIKE patterns escape their wildcards.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlite_utils import Database
+
+if TYPE_CHECKING:
+    from photoorg.core.query import Filters
+
+# Pillow's format names for the query language's file types.
+FORMATS = {
+    "jpeg": ("JPEG", "MPO"),
+    "png": ("PNG",),
+    "heic": ("HEIF",),
+    "tiff": ("TIFF",),
+    "webp": ("WEBP",),
+    "bmp": ("BMP",),
+    "gif": ("GIF",),
+}
+
+# A tag counts as carried unless the user rejected it.
+CARRIED = "t.source IN ('auto', 'confirmed', 'manual', 'imported')"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def where(filters: Filters | None) -> tuple[str, list[Any]]:
+    """``(sql, params)`` selecting the photos that pass ``filters`` (online ones only)."""
+    clauses = ["p.offline = 0"]
+    params: list[Any] = []
+    if filters is None:
+        return clauses[0], params
+    if filters.after:
+        clauses.append("substr(p.taken_at, 1, 10) >= ?")
+        params.append(filters.after.isoformat())
+    if filters.before:
+        clauses.append("substr(p.taken_at, 1, 10) < ?")
+        params.append(filters.before.isoformat())
+    if filters.folders:
+        parts = []
+        for folder in filters.folders:
+            folder = os.path.abspath(os.path.expanduser(folder)).rstrip(os.sep)
+            parts.append("(p.folder = ? OR p.folder LIKE ? ESCAPE '\\')")
+            params += [folder, _like_escape(folder + os.sep) + "%"]
+        clauses.append("(" + " OR ".join(parts) + ")")
+    if filters.cameras:
+        parts = []
+        for camera in filters.cameras:
+            parts.append(
+                "(coalesce(p.camera_make, '') || ' ' || coalesce(p.camera_model, '')) "
+                "LIKE ? ESCAPE '\\'"
+            )
+            params.append("%" + _like_escape(camera) + "%")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    if filters.types:
+        formats = [f for t in filters.types for f in FORMATS.get(t, (t.upper(),))]
+        clauses.append(f"p.format IN ({', '.join('?' * len(formats))})")
+        params += formats
+    if filters.has_gps is not None:
+        clauses.append("p.gps_lat IS NOT NULL" if filters.has_gps else "p.gps_lat IS NULL")
+    for label in filters.labels:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM tags t JOIN labels l ON l.id = t.label_id "
+            f"WHERE t.photo_id = p.id AND {CARRIED} AND (l.name = ? OR l.parent = ?))"
+        )
+        params += [label, label]
+    for label in filters.exclude_labels:
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM tags t JOIN labels l ON l.id = t.label_id "
+            f"WHERE t.photo_id = p.id AND {CARRIED} AND (l.name = ? OR l.parent = ?))"
+        )
+        params += [label, label]
+    if filters.albums:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM album_photos ap JOIN albums a ON a.id = ap.album_id "
+            f"WHERE ap.photo_id = p.id AND a.name IN ({', '.join('?' * len(filters.albums))}))"
+        )
+        params += list(filters.albums)
+    return " AND ".join(clauses), params
+
+
+def matching_ids(db: Database, filters: Filters | None) -> np.ndarray:
+    sql, params = where(filters)
+    rows = db.execute(f"SELECT p.id FROM photos p WHERE {sql}", params)
+    return np.fromiter((r[0] for r in rows), dtype=np.int64)

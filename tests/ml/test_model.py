@@ -1,0 +1,109 @@
+"""Loading models: names, devices, and every way a model folder can be wrong."""
+
+import json
+import pickle
+
+import pytest
+import torch
+
+from photoorg.errors import ModelError
+from photoorg.ml.model import ClipModel, ModelSpec, choose_device
+
+
+@pytest.mark.parametrize(
+    ("name", "arch", "pretrained"),
+    [
+        ("ViT-B-32:laion2b_s34b_b79k", "ViT-B-32", "laion2b_s34b_b79k"),
+        ("RN50:openai", "RN50", "openai"),
+    ],
+)
+def test_arch_and_pretrained_names(name, arch, pretrained):
+    spec = ModelSpec.parse(name)
+    assert (spec.arch, spec.pretrained, spec.id) == (arch, pretrained, name)
+
+
+def test_local_dir_names_are_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = ModelSpec.parse("local-dir:./model")
+    assert spec.local_dir == tmp_path / "model"
+    assert spec.id == f"local-dir:{tmp_path / 'model'}"
+
+
+@pytest.mark.parametrize("name", ["ViT-B-32", "", "hf-hub:", "hf-hub:noslash", ":tag"])
+def test_bad_names_are_refused(name):
+    with pytest.raises(ModelError):
+        ModelSpec.parse(name)
+
+
+def test_missing_gpu_is_a_clear_error():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ModelError, match="no CUDA GPU"):
+        choose_device("cuda")
+    assert choose_device("auto").type in ("cpu", "mps")
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(ModelError, match="model folder not found"):
+        ClipModel.load(f"local-dir:{tmp_path / 'nope'}")
+
+
+def test_folder_without_weights(tmp_path):
+    (tmp_path / "open_clip_config.json").write_text(json.dumps({"model_cfg": {}}))
+    with pytest.raises(ModelError, match="no weights"):
+        ClipModel.load(f"local-dir:{tmp_path}")
+
+
+class _Plant:
+    """Unpickling this writes a marker file: proof that code ran."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_pickled_checkpoint_is_refused_and_never_run(tmp_path):
+    marker = tmp_path / "marker"
+    (tmp_path / "open_clip_config.json").write_text(json.dumps({"model_cfg": {}}))
+    (tmp_path / "open_clip_pytorch_model.bin").write_bytes(pickle.dumps(_Plant(str(marker))))
+    with pytest.raises(ModelError, match="pickled"):
+        ClipModel.load(f"local-dir:{tmp_path}")
+    assert not marker.exists()
+
+
+def test_config_that_does_not_match_the_weights(tmp_path, tiny_clip_dir):
+    import shutil
+
+    folder = tmp_path / "mismatch"
+    shutil.copytree(tiny_clip_dir, folder)
+    config = json.loads((folder / "open_clip_config.json").read_text())
+    config["model_cfg"]["vision_cfg"]["width"] *= 2
+    (folder / "open_clip_config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelError, match="cannot load the model"):
+        ClipModel.load(f"local-dir:{folder}", "cpu")
+
+
+def test_weights_missing_offline_say_what_to_download(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(ModelError) as caught:
+        ClipModel.load("ViT-B-32:laion2b_s34b_b79k", "cpu")
+    message = str(caught.value)
+    assert "laion/CLIP-ViT-B-32-laion2B-s34B-b79K" in message
+    assert "local-dir:" in message
+
+
+def test_unknown_architecture(monkeypatch):
+    with pytest.raises(ModelError, match="unknown model architecture"):
+        ClipModel.load("ViT-Q-99:whatever", "cpu")
+
+
+def test_tiny_model_loads_and_embeds_unit_vectors(tiny_clip_spec):
+    model = ClipModel.load(tiny_clip_spec, "cpu")
+    texts = model.encode_texts(["a red circle", "a blue square"])
+    assert texts.shape == (2, model.dim)
+    assert texts.dtype == "float32"
+    assert abs(float((texts**2).sum(axis=1).max()) - 1) < 1e-4
+    assert model.logit_scale > 1
