@@ -16,6 +16,7 @@ as one move rather than a delete and an add:
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import stat
 import tempfile
@@ -33,6 +34,8 @@ from photoorg.core.jobs import CancelToken, Progress, no_progress
 from photoorg.errors import ImageError
 from photoorg.store import photos as store
 from photoorg.store.catalog import Catalog
+
+log = logging.getLogger(__name__)
 
 WRITE_BATCH = 256
 """Rows per write transaction: big enough to be fast, small enough to lose little."""
@@ -102,7 +105,7 @@ def walk(root: Path, on_error: Callable[[str, str], None]) -> Iterator[os.DirEnt
                 continue
             seen.add(key)
             with os.scandir(folder) as entries:
-                children = sorted(entries, key=lambda e: e.name)
+                children = list(entries)
         except OSError as exc:
             on_error(folder, f"cannot read folder: {exc.strerror or exc}")
             continue
@@ -113,7 +116,7 @@ def walk(root: Path, on_error: Callable[[str, str], None]) -> Iterator[os.DirEnt
             try:
                 if entry.is_dir():  # follows links; loops are cut by `seen`
                     subfolders.append(entry.path)
-                elif os.path.splitext(entry.name)[1].lower() in imaging.SUPPORTED_EXTENSIONS:
+                elif entry.name[entry.name.rfind(".") :].lower() in imaging.SUPPORTED_EXTENSIONS:
                     yield entry
             except OSError as exc:
                 on_error(entry.path, f"cannot stat: {exc.strerror or exc}")
@@ -182,7 +185,13 @@ def read_file(
         image = imaging.open_image(data, name)
         meta = imaging.read_metadata(image)
         upright = imaging.decode_upright(image, decode_side)
-        save_thumbnail(paths, sha256, upright)
+        try:
+            save_thumbnail(paths, sha256, upright)
+        except OSError as exc:
+            # Our own disk is full (or the thumbnail folder read-only): that says nothing
+            # about the photo. Recorded as the photo's error, it would be skipped as
+            # broken at every later scan; Library.thumbnail_path makes it when asked.
+            log.info("cannot save the thumbnail of %s: %s", listed.path, exc)
         pixels = preprocess(upright) if preprocess else None
     except ImageError as exc:
         return Unreadable(listed, str(exc))
@@ -299,7 +308,7 @@ class Scanner:
         missing: dict[str, store.KnownFile] = {}
         listed_count = 0
         for root in roots:
-            known = store.known_files(db, root.id)
+            known = store.file_stamps(db, root.id)
             errors = store.known_errors(db, root.id)
             seen: set[str] = set()
             walk_errors: list[tuple[str, str]] = []
@@ -323,8 +332,7 @@ class Scanner:
                 if listed_count % 1000 == 0:
                     cancel.check()
                     progress("listing", listed_count, 0)
-                old = known.get(path)
-                if old and (old.size, old.mtime_ns) == (info.st_size, info.st_mtime_ns):
+                if known.get(path) == (info.st_size, info.st_mtime_ns):
                     summary.unchanged += 1
                     continue
                 if errors.get(path) == (info.st_size, info.st_mtime_ns):
@@ -341,7 +349,9 @@ class Scanner:
             for path, message in walk_errors:
                 store.record_error(db, root.id, path, message, None, None)
                 summary.errors += 1
-            missing.update({p: k for p, k in known.items() if p not in seen})
+            vanished = known.keys() - seen
+            if vanished:
+                missing.update(store.known_files(db, root.id, vanished))
             stale = [p for p in errors if p not in seen]
             store.clear_errors(db, stale)
         return to_read, missing

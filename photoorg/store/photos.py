@@ -103,13 +103,22 @@ def set_root_online(db: Database, root_id: int, online: bool) -> None:
 # -- photos --------------------------------------------------------------------------
 
 
-def known_files(db: Database, root_id: int) -> dict[str, KnownFile]:
+def file_stamps(db: Database, root_id: int) -> dict[str, tuple[int, int]]:
+    """``path -> (size, mtime_ns)`` of a root's photos: all a rescan compares."""
+    rows = db.execute("SELECT path, size, mtime_ns FROM photos WHERE root_id = ?", [root_id])
+    return {path: (size, mtime) for path, size, mtime in rows}
+
+
+def known_files(db: Database, root_id: int, paths: set[str]) -> dict[str, KnownFile]:
+    """Full records of some of a root's photos (the few that vanished, usually)."""
     rows = db.execute(
         "SELECT path, id, size, mtime_ns, sha256, offline FROM photos WHERE root_id = ?",
         [root_id],
     )
     return {
-        path: KnownFile(id, size, mtime, sha, bool(off)) for path, id, size, mtime, sha, off in rows
+        path: KnownFile(id, size, mtime, sha, bool(off))
+        for path, id, size, mtime, sha, off in rows
+        if path in paths
     }
 
 
