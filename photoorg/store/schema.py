@@ -115,6 +115,56 @@ CREATE TABLE settings (
 );
 """
 
+M002_TAGGING = """
+-- A label whose threshold is learned from the library and its examples rather than set
+-- by hand. (A flag, not a nullable threshold: M001's column is NOT NULL, and rebuilding
+-- labels would cascade-delete every tag.)
+ALTER TABLE labels ADD COLUMN auto_threshold INTEGER NOT NULL DEFAULT 0;
+
+-- Text-tower embeddings of label prompts, per model: re-tagging after a restart then
+-- needs no model at all, and an edited label encodes only its new prompts.
+CREATE TABLE text_embeddings (
+    model TEXT NOT NULL,
+    text TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (model, text)
+) WITHOUT ROWID;
+
+-- Keywords last read from a photo's XMP sidecar, keyed by the sidecar's size and
+-- mtime so an unchanged sidecar is not parsed again. `auto` lists the keywords
+-- PhotoOrg itself wrote as automatic tags (not imported back as the user's).
+CREATE TABLE sidecars (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    keywords TEXT NOT NULL DEFAULT '[]',
+    auto TEXT NOT NULL DEFAULT '[]'
+);
+
+-- Change counters kept by triggers, so the in-memory copies of all embeddings and all
+-- tags (what makes re-tagging fast) know exactly when they are stale, whoever wrote.
+CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO counters(name, value) VALUES ('embeddings', 0);
+CREATE TRIGGER embeddings_inserted AFTER INSERT ON embeddings
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'embeddings'; END;
+CREATE TRIGGER embeddings_updated AFTER UPDATE ON embeddings
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'embeddings'; END;
+CREATE TRIGGER embeddings_deleted AFTER DELETE ON embeddings
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'embeddings'; END;
+
+INSERT INTO counters(name, value) VALUES ('tags', 0);
+CREATE TRIGGER tags_inserted AFTER INSERT ON tags
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'tags'; END;
+CREATE TRIGGER tags_updated AFTER UPDATE ON tags
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'tags'; END;
+CREATE TRIGGER tags_deleted AFTER DELETE ON tags
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'tags'; END;
+"""
+
 # Each entry is one SQL script; the runner wraps it in a transaction with the
 # user_version bump. Append new migrations; never edit a released one.
-MIGRATIONS: list[str] = [M001_INITIAL]
+MIGRATIONS: list[str] = [M001_INITIAL, M002_TAGGING]
