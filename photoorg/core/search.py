@@ -8,11 +8,13 @@ that a search for that term alone would return is dropped.
 
 The relevance cutoff is read off the score distribution of the whole library (or a
 sample of it), with robust statistics because a query may match a large part of the
-library: a photo is kept when it stands out from the typical photo (median + 2.5 robust
-standard deviations, from the median absolute deviation) and reaches 60% of the way
-from the typical score to the best one. So a query for something absent keeps only a
-handful of outliers, and a query with clear matches keeps the matches, not their
-lookalikes.
+library: a photo is kept when it reaches 70% of the way from the typical score (the
+median) to the best one, and stands at least one robust standard deviation (from the
+median absolute deviation) above the typical photo. Scores are relative to the library,
+not absolute, because CLIP's cosine scale differs between models. A query for something
+absent then keeps the few photos closest to the best (near) miss, and a query with
+clear matches keeps the matches rather than their lookalikes. ``--min-score`` overrides
+it when a user wants every partial match.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ EXACT_LIMIT = 20_000
 """Below this many candidate photos an exact product beats the graph and has recall 1."""
 
 SAMPLE_SIZE = 20_000
-OUTLIER_SDS = 2.5
+OUTLIER_SDS = 1.0
 """How far above the typical photo a match must be, in robust standard deviations."""
-BEST_FRACTION = 0.6
-"""And how far from the typical score towards the best one."""
+BEST_FRACTION = 0.7
+"""And how far from the typical score towards the best one (this one usually decides)."""
 
 
 @dataclass(frozen=True)
