@@ -31,3 +31,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf build dist tests/.cache .pytest_cache
+
+app:
+	scripts/build-app

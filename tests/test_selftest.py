@@ -1,0 +1,75 @@
+"""``photoorg --self-test`` run in-process, and the entry point without standard streams."""
+
+from __future__ import annotations
+
+import configparser
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from photoorg import __version__
+from photoorg.selftest import PHOTOS, run_self_test
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_self_test_passes_with_the_tiny_model(tiny_clip_spec: str) -> None:
+    out = io.StringIO()
+    assert run_self_test(tiny_clip_spec, out) == 0, out.getvalue()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    line = lines[0]
+    assert line.startswith(f"self-test ok: {len(PHOTOS)} photos, {len(PHOTOS)} encoded, search ok")
+    assert "window ok" in line
+    assert "tags ok" in line or "tags skipped" in line
+
+
+def test_self_test_reports_a_failure_in_one_line(tmp_path: Path) -> None:
+    out = io.StringIO()
+    missing = tmp_path / "no-model-here"
+    assert run_self_test(f"local-dir:{missing}", out) == 1
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("self-test FAILED: ")
+
+
+def test_entry_point_survives_without_stdout_and_stderr(tmp_path: Path) -> None:
+    """A windowed build starts with sys.stdout and sys.stderr set to None."""
+    code = (
+        "import sys\n"
+        "sys.stdout = None\n"
+        "sys.stderr = None\n"
+        "from photoorg.__main__ import main\n"
+        "try:\n"
+        "    main(['--version'])  # argparse prints, then exits\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "raise SystemExit(main(['status', '--json']))\n"
+    )
+    env = dict(
+        os.environ, PHOTOORG_LOG_DIR=str(tmp_path / "logs"), PHOTOORG_HOME=str(tmp_path / "home")
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr == ""
+    log = (tmp_path / "logs" / "photoorg.log").read_text(encoding="utf-8")
+    assert __version__ in log  # what --version printed went to the log
+    assert '"catalog"' in log  # and so did status --json
+
+
+def test_desktop_entry_names_the_current_version() -> None:
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # keys are case-sensitive
+    entry.read(ROOT / "resources" / "photoorg.desktop", encoding="utf-8")
+    section = entry["Desktop Entry"]
+    assert section["X-AppImage-Version"] == __version__
+    assert section["Exec"].split()[0] == "photoorg"
+    icon = ROOT / "resources" / "icons" / f"{section['Icon']}.png"
+    assert icon.is_file()
+    for name in ("photoorg.ico", "photoorg.icns"):
+        assert (icon.parent / name).is_file()
