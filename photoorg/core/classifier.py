@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from photoorg.core import search
-
 TEXT_WEIGHT = 1.0
 """The prompt counts as this many examples: with few examples it keeps the label near
 what its words say; as examples add up, they take over."""
@@ -39,16 +37,47 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 1e-12)
 
 
+MIN_SEPARATION = 3.0
+OUTLIER_SDS = 3.0
+
+
 def ensemble(prompt_vectors: np.ndarray) -> np.ndarray:
     """One label vector from its prompts' normalised embeddings (mean, then normalise)."""
     return normalise(normalise(prompt_vectors).mean(axis=0))
 
 
 def auto_thresholds(scores: np.ndarray) -> np.ndarray:
-    """``search.relevance_cutoff`` for each column of ``scores`` (sample x labels) at once."""
-    if scores.shape[0] < 8:
-        return np.full(scores.shape[1], -1.0)
-    return search.relevance_cutoffs(scores)
+    """An automatic threshold for each column of ``scores`` (sample x labels) at once.
+
+    Tagging asks "does this photo carry the label?" across the whole library, where a
+    label's scores usually split into two groups: Otsu's threshold when they separate
+    well (by ``MIN_SEPARATION`` pooled standard deviations, the upper group at most 60%
+    of the photos), else only outliers above mean + ``OUTLIER_SDS`` sd. (Search ranks
+    instead and uses ``search.relevance_cutoffs``.)
+    """
+    n, labels = scores.shape
+    if n < 8:
+        return np.full(labels, -1.0)
+    s = np.sort(scores.astype(np.float64), axis=0)
+    prefix = np.cumsum(s, axis=0)
+    prefix_sq = np.cumsum(s * s, axis=0)
+    k = np.arange(1, n, dtype=np.float64)[:, None]
+    low_mean = prefix[:-1] / k
+    high_mean = (prefix[-1] - prefix[:-1]) / (n - k)
+    between = k * (n - k) * (high_mean - low_mean) ** 2
+    best = np.argmax(between, axis=0)
+    cols = np.arange(labels)
+    split = best + 1
+    low_mu, high_mu = low_mean[best, cols], high_mean[best, cols]
+    low_var = prefix_sq[best, cols] / split - low_mu**2
+    high_var = (prefix_sq[-1] - prefix_sq[best, cols]) / (n - split) - high_mu**2
+    pooled = np.sqrt(np.maximum(low_var * split + high_var * (n - split), 0) / n) + 1e-9
+    separation = (high_mu - low_mu) / pooled
+    split_at = (s[best, cols] + s[best + 1, cols]) / 2
+    upper = (n - split) / n
+    outliers = s.mean(axis=0) + OUTLIER_SDS * s.std(axis=0)
+    bimodal = (separation >= MIN_SEPARATION) & (upper <= 0.6)
+    return np.where(bimodal, split_at, outliers)
 
 
 def learn(
@@ -118,7 +147,7 @@ def learned_threshold(
     it falls back to the library's relevance cutoff.
     """
     library = background @ vector
-    cutoff = search.relevance_cutoff(library)
+    cutoff = float(auto_thresholds(library.reshape(-1, 1))[0])
     if not len(held_out):
         return float(cutoff)
     pos_mu = float(np.mean(held_out))
