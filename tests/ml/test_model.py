@@ -86,7 +86,12 @@ def test_config_that_does_not_match_the_weights(tmp_path, tiny_clip_dir):
 
 
 def test_weights_missing_offline_say_what_to_download(monkeypatch, tmp_path):
+    import huggingface_hub.constants
+
+    # huggingface_hub reads HF_HUB_OFFLINE at import: patch the constant as well, or it
+    # spends ~45 s retrying a network this machine does not have.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     with pytest.raises(ModelError) as caught:
         ClipModel.load("ViT-B-32:laion2b_s34b_b79k", "cpu")
