@@ -18,6 +18,10 @@ class CatalogError(PhotoOrgError):
     """The catalog cannot be opened or written (damaged, read-only, newer version)."""
 
 
+class CatalogDamagedError(CatalogError):
+    """The catalog file is damaged (SQLite says corrupt, or not a database at all)."""
+
+
 class ImageError(PhotoOrgError):
     """A file cannot be read as a photo. The message says why."""
 

@@ -198,15 +198,31 @@ def label_from_mapping(table: Mapping[str, Any], source: str = "labels file") ->
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise UsageError(f"{source}: enabled of {table['name']!r} must be true or false")
-    return Label(
+    label = Label(
         name=table["name"],
         parent=table.get("parent"),
-        prompts=tuple(table.get("prompts", DEFAULT_PROMPTS)),
-        negative_prompts=tuple(table.get("negative_prompts", ())),
+        prompts=_text_list(table, "prompts", DEFAULT_PROMPTS, source),
+        negative_prompts=_text_list(table, "negative_prompts", (), source),
         threshold=threshold,
         enabled=enabled,
         exclusive_group=table.get("exclusive_group"),
-    ).checked()
+    )
+    try:
+        return label.checked()
+    except UsageError as exc:
+        # "parent must be text" alone does not say where: name the file and the label.
+        raise UsageError(f"{source}: label {table['name']!r}: {exc}") from exc
+
+
+def _text_list(
+    table: Mapping[str, Any], key: str, default: tuple[str, ...], source: str
+) -> tuple[str, ...]:
+    # Only a TOML array: tuple() of a number raised TypeError, and of a string or a
+    # table it made one prompt per character or per key (found by fuzzing).
+    value = table.get(key, default)
+    if not isinstance(value, list | tuple):
+        raise UsageError(f"{source}: {key} of {table['name']!r} must be a list of text")
+    return tuple(value)
 
 
 def read_file(path: str | Path) -> list[Label]:

@@ -9,6 +9,8 @@ connection (WAL lets them read while the writer writes), and every write goes th
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,10 +18,47 @@ from pathlib import Path
 
 import sqlite_utils
 
-from photoorg.errors import CatalogError
+from photoorg.errors import CatalogDamagedError, CatalogError
 from photoorg.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
+
+_DAMAGE_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+_STORAGE_CODES = (8, 10, 13, 14)  # SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is damaged (as opposed to busy, full or read-only)."""
+    code = _sqlite_code(exc)
+    if code is not None:
+        return code in _DAMAGE_CODES
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
+
+
+def _is_storage_error(exc: sqlite3.Error) -> bool:
+    code = _sqlite_code(exc)
+    if code is not None:
+        return code in _STORAGE_CODES
+    text = str(exc)
+    return any(w in text for w in ("disk is full", "readonly", "disk I/O", "unable to open"))
+
+
+def _explain(exc: sqlite3.Error, path: Path) -> str:
+    """SQLite's message, plus the likely cause when it only says "disk I/O error"."""
+    if _is_storage_error(exc) and "full" not in str(exc):
+        try:
+            free = shutil.disk_usage(path.parent).free
+        except OSError:
+            return str(exc)
+        if free < 1 << 20:  # creating the -wal / -shm files is what failed
+            return f"{exc} (the disk is full)"
+    return str(exc)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -42,11 +81,33 @@ class Catalog:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CatalogError(f"cannot create the catalog folder {path.parent}: {exc}") from exc
+        # SQLite alone would say "unable to open database file" or "attempt to write a
+        # readonly database"; say which folder and what to do instead.
+        if not os.access(path.parent, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.R_OK | os.W_OK)
+        ):
+            raise CatalogError(
+                f"the catalog folder {path.parent} is read-only: PhotoOrg must be able to "
+                "write there (fix its permissions, or choose another folder with --catalog)"
+            )
+        writer = None
         try:
-            self._writer = _connect(path)
+            writer = self._writer = _connect(path)
             self._check_and_prepare()
-        except sqlite3.DatabaseError as exc:
-            raise CatalogError(f"cannot open the catalog {path}: {exc}") from exc
+        except BaseException as exc:
+            # Close before raising: a caller that sets the damaged file aside must be
+            # able to move it (Windows) and must not have SQLite write into it meanwhile.
+            if writer is not None:
+                writer.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                if is_damage(exc):
+                    raise CatalogDamagedError(
+                        f"cannot open the catalog {path}: it is damaged ({exc})"
+                    ) from exc
+                raise CatalogError(
+                    f"cannot open the catalog {path}: {_explain(exc, path)}"
+                ) from exc
+            raise
         self.db = sqlite_utils.Database(self._writer)
         self._write_lock = threading.RLock()
         self._local = threading.local()
@@ -59,7 +120,7 @@ class Catalog:
         # before we write anything into it.
         result = conn.execute("PRAGMA quick_check").fetchone()[0]
         if result != "ok":
-            raise CatalogError(f"the catalog {self.path} is damaged: {result}")
+            raise CatalogDamagedError(f"the catalog {self.path} is damaged: {result}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise CatalogError(
@@ -103,8 +164,18 @@ class Catalog:
                 raise CatalogError(f"cannot write to the catalog {self.path}: {exc}") from exc
             try:
                 yield self.db
-            except BaseException:
-                self._writer.execute("ROLLBACK")
+            except BaseException as exc:
+                # SQLite may already have rolled back (a full disk does); a second ROLLBACK
+                # would raise and hide the real error.
+                if self._writer.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._writer.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and _is_storage_error(exc):
+                    # A full disk or a folder turned read-only is the user's to fix: say so
+                    # in one line (CatalogError) rather than as a traceback.
+                    raise CatalogError(
+                        f"cannot write to the catalog {self.path}: {_explain(exc, self.path)}"
+                    ) from exc
                 raise
             try:
                 self._writer.execute("COMMIT")

@@ -1,0 +1,464 @@
+"""Menus and the commands behind them: files, selections, albums, labels.
+
+Each command collects what it needs on the GUI thread (selected ids and paths, a folder
+from a dialog), then hands plain data to a worker through the context. Commands that
+need the tagging or album modules are hidden when this version of the Library has none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMenuBar, QMessageBox
+
+from photoorg.ui.file_actions import (
+    copy_files,
+    export_jpegs,
+    open_in_viewer,
+    reveal_in_file_manager,
+)
+from photoorg.ui.sidebar import Scope
+from photoorg.ui.text import literal
+
+if TYPE_CHECKING:
+    from photoorg.ui.main_window import MainWindow
+
+
+class Commands:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.ctx = window.ctx
+        self.actions: dict[str, QAction] = {}
+        self.duplicates_dialog = None
+        self.label_editor = None
+
+    # -- menus --------------------------------------------------------------------------------
+
+    def _action(
+        self, menu: QMenu, key: str, text: str, slot, shortcut=None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.actions[key] = action
+        return action
+
+    def build_menus(self, bar: QMenuBar) -> None:
+        w = self.window
+        file = bar.addMenu("&File")
+        self._action(
+            file, "add_folder", "&Add Folder…", w.add_folder, QKeySequence.StandardKey.Open
+        )
+        self._action(file, "rescan", "&Rescan Folders", w.rescan, QKeySequence.StandardKey.Refresh)
+        file.addSeparator()
+        self._action(
+            file, "settings", "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
+        )
+        file.addSeparator()
+        self._action(file, "quit", "&Quit", w.close, QKeySequence.StandardKey.Quit)
+
+        view = bar.addMenu("&View")
+        self._action(view, "find", "&Search", w.focus_search, tip="Ctrl+F")
+        self._action(
+            view, "bigger", "&Larger Thumbnails", lambda: self.resize_thumbnails(32), "Ctrl++"
+        )
+        self._action(
+            view, "smaller", "S&maller Thumbnails", lambda: self.resize_thumbnails(-32), "Ctrl+-"
+        )
+        view.addSeparator()
+        self._action(view, "duplicates", "&Duplicates…", self.open_duplicates)
+
+        photos = bar.addMenu("&Photos")
+        self._action(photos, "open", "&Open in Viewer", self.open_selected, "Ctrl+Return")
+        self._action(photos, "reveal", "Show in &Folder", self.reveal_selected, "Ctrl+Shift+R")
+        self._action(photos, "similar", "Find &Similar", self.similar_selected, "Ctrl+Shift+S")
+        photos.addSeparator()
+        self._action(
+            photos, "copy_to", "&Copy to Folder…", lambda: self.transfer_selected(move=False)
+        )
+        self._action(
+            photos, "move_to", "&Move to Folder…", lambda: self.transfer_selected(move=True)
+        )
+        self._action(photos, "export", "&Export as JPEG…", self.export_selected)
+        self._action(photos, "sidecars", "Write &XMP Sidecars", self.write_sidecars)
+        photos.addSeparator()
+        self.album_menu = photos.addMenu("Add to &Album")
+        self.album_menu.aboutToShow.connect(self._fill_album_menu)
+        self._action(photos, "remove_from_album", "&Remove from This Album", self.remove_from_album)
+
+        self.labels_menu = bar.addMenu("&Labels")
+        self._action(
+            self.labels_menu, "edit_labels", "&Edit Labels…", self.open_label_editor, "Ctrl+E"
+        )
+        self._action(
+            self.labels_menu,
+            "apply_label",
+            "&Apply Label to This Folder or Album…",
+            self.apply_label_to_scope,
+        )
+
+        self.albums_menu = bar.addMenu("&Albums")
+        self._action(self.albums_menu, "new_album", "&New Album…", self.new_album, "Ctrl+Shift+N")
+        self._action(
+            self.albums_menu, "save_search", "&Save Search as Smart Album…", self.save_search
+        )
+        self._action(
+            self.albums_menu, "delete_album", "&Delete This Album…", self.delete_current_album
+        )
+        w.browser.search_bar.save_requested.connect(lambda _text: self.save_search())
+        self.update_capabilities()
+
+    def update_capabilities(self) -> None:
+        """Show what this Library supports; hide the rest (no fake entries)."""
+        tagging, albums = self.ctx.has_tagging, self.ctx.has_albums
+        self.labels_menu.menuAction().setVisible(tagging)
+        self.albums_menu.menuAction().setVisible(albums)
+        self.album_menu.menuAction().setVisible(albums)
+        self.actions["remove_from_album"].setVisible(albums)
+        self.actions["sidecars"].setVisible(tagging)
+
+    def scope_menu(self, scope: Scope, position: QPoint) -> None:
+        menu = QMenu(self.window)
+        if scope.kind == "folder":
+            menu.addAction("Rescan", self.window.rescan)
+            if self.ctx.has_tagging:
+                menu.addAction(
+                    "Apply Label to This Folder…", lambda: self.apply_label_to_scope(scope)
+                )
+        elif scope.kind in ("album", "search"):
+            if self.ctx.has_tagging and scope.kind == "album":
+                menu.addAction(
+                    "Apply Label to This Album…", lambda: self.apply_label_to_scope(scope)
+                )
+            menu.addAction("Delete…", lambda: self.delete_album(scope.value))
+        elif scope.kind == "label" and self.ctx.has_tagging:
+            menu.addAction("Edit Label…", lambda: self.open_label_editor(scope.value))
+        if not menu.isEmpty():
+            menu.exec(position)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _message(self, text: str, timeout: int = 8000) -> None:
+        self.window.statusBar().showMessage(text, timeout)
+
+    def _failed(self, what: str):
+        return lambda exc: self._message(f"{what}: {exc}", 12000)
+
+    def _selection(self) -> tuple[list[int], list[str]]:
+        browser = self.window.browser
+        if self.window.pages.currentWidget() is self.window.photo_view:
+            view = self.window.photo_view
+            if view.photo_id is not None and view.info.get("path"):
+                return [view.photo_id], [view.info["path"]]
+        return browser.selected_ids(), browser.selected_paths()
+
+    # -- files ------------------------------------------------------------------------------------
+
+    def open_path(self, path: str) -> None:
+        if not open_in_viewer(path):
+            self._message(f"No application opened {path}")
+
+    def reveal_path(self, path: str) -> None:
+        try:
+            reveal_in_file_manager(path)
+        except OSError as exc:
+            self._message(f"Could not open the file manager: {exc}")
+
+    def open_selected(self) -> None:
+        for path in self._selection()[1][:10]:  # a stray Ctrl+A must not open 10,000 windows
+            self.open_path(path)
+
+    def reveal_selected(self) -> None:
+        paths = self._selection()[1]
+        if paths:
+            self.reveal_path(paths[0])
+
+    def similar_selected(self) -> None:
+        ids = self._selection()[0]
+        if ids:
+            self.window.show_grid()
+            self.window.browser.search_bar.set_text(" + ".join(f"photo:{i}" for i in ids[:8]))
+
+    def transfer_selected(self, *, move: bool, folder: str | None = None) -> None:
+        paths = self._selection()[1]
+        if not paths:
+            self._message("Select photos first.")
+            return
+        folder = folder or QFileDialog.getExistingDirectory(
+            self.window, "Move photos to" if move else "Copy photos to"
+        )
+        if not folder:
+            return
+
+        def done(report) -> None:
+            self._message(report.summary("Moved" if move else "Copied"))
+            if move:
+                self.window.rescan()  # the catalog learns the new places (same ids)
+
+        self.ctx.runner.run_task(
+            lambda: copy_files(paths, folder, move=move), done, self._failed("Copying failed")
+        )
+
+    def export_selected(self, folder: str | None = None) -> None:
+        ids, paths = self._selection()
+        if not ids:
+            self._message("Select photos first.")
+            return
+        folder = folder or QFileDialog.getExistingDirectory(self.window, "Export photos to")
+        if not folder:
+            return
+        photos = list(zip(ids, paths, strict=True))
+        self.ctx.call(
+            lambda lib: export_jpegs(lambda i: lib.preview(i, 2048), photos, folder),
+            lambda report: self._message(report.summary("Exported")),
+            self._failed("Export failed"),
+        )
+
+    def write_sidecars(self) -> None:
+        ids = self._selection()[0]
+        if not ids:
+            self._message("Select photos first.")
+            return
+
+        def export(lib) -> tuple[int, list[tuple[str, str]]]:
+            errors: list[tuple[str, str]] = []
+            written = lib.tagging.export_xmp(ids, errors=errors)
+            return written, errors
+
+        def done(result: tuple[int, list[tuple[str, str]]]) -> None:
+            written, errors = result
+            text = f"Wrote {written} XMP sidecar{'s' if written != 1 else ''}"
+            if errors:
+                text += f"; {len(errors)} failed ({errors[0][0]}: {errors[0][1]})"
+            self._message(text)
+
+        self.ctx.call(export, done, self._failed("Writing sidecars failed"))
+
+    # -- view -------------------------------------------------------------------------------------
+
+    def resize_thumbnails(self, step: int) -> None:
+        from dataclasses import replace
+
+        size = self.window.browser.grid.thumbnail_size + step
+        self.window.apply_settings(replace(self.window.settings, thumbnail_size=size))
+
+    def open_settings(self):
+        from photoorg.ui.settings import SettingsDialog
+
+        w = self.window
+        roots = [path for path, _online in w.overview.roots] if w.overview else []
+        dialog = SettingsDialog(w.settings, roots, str(self.ctx.home or ""), w)
+        dialog.add_root_requested.connect(w.add_folder)
+        dialog.remove_root_requested.connect(lambda path: self.remove_root(path, dialog))
+        dialog.accepted.connect(lambda: w.apply_settings(dialog.values()))
+        dialog.open()
+        return dialog
+
+    def remove_root(self, path: str, dialog=None) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            "Remove Folder",
+            # literal(): a folder called "<b>x" would otherwise be shown as markup.
+            literal(f"Forget the photos under {path} in the catalog? The files themselves stay."),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def remove(lib) -> list[str]:
+            lib.remove_root(path)
+            return [r.path for r in lib.roots()]
+
+        def done(roots: list[str]) -> None:
+            if dialog is not None:
+                dialog.set_roots(roots)
+            self.ctx.changed.emit()
+            self.window.browser.refresh()
+
+        self.ctx.call(remove, done, self._failed("Could not remove the folder"))
+
+    def open_duplicates(self):
+        from photoorg.ui.duplicates import DuplicatesDialog
+
+        if self.duplicates_dialog is None:
+            dialog = DuplicatesDialog(self.ctx, self.window)
+            dialog.moved.connect(self.window.rescan)
+            self.duplicates_dialog = dialog
+        self.duplicates_dialog.show()
+        self.duplicates_dialog.raise_()
+        self.duplicates_dialog.reload()
+        return self.duplicates_dialog
+
+    # -- albums ---------------------------------------------------------------------------------
+
+    def _fill_album_menu(self) -> None:
+        self.album_menu.clear()
+        overview = self.window.overview
+        albums = list(overview.albums or []) if overview else []
+        for album in albums:
+            if not album.query:
+                # Menu text is plain apart from '&' (a keyboard accelerator): double it.
+                action = self.album_menu.addAction(album.name.replace("&", "&&"))
+                action.triggered.connect(
+                    lambda _c=False, name=album.name: self.add_to_album(name, self._selection()[0])
+                )
+        if albums:
+            self.album_menu.addSeparator()
+        self.album_menu.addAction("New Album…", self.new_album)
+
+    def new_album(self, name: str | None = None, ids: list[int] | None = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self.window, "New Album", "Name of the new album:")
+            if not ok or not name.strip():
+                return
+        ids = self._selection()[0] if ids is None else ids
+
+        def create(lib) -> int:
+            lib.albums.create(name)
+            return lib.albums.add(name, ids) if ids else 0
+
+        self.ctx.call(
+            create,
+            lambda added: (
+                self._message(f"Album “{name}” created with {added} photos"),
+                self.ctx.changed.emit(),
+            ),
+            self._failed("Could not create the album"),
+        )
+
+    def add_to_album(self, name: str, ids: list[int]) -> None:
+        if not ids:
+            return
+        self.ctx.call(
+            lambda lib: lib.albums.add(name, ids),
+            lambda added: (
+                self._message(f"Added {added} photos to “{name}”"),
+                self.ctx.changed.emit(),
+            ),
+            self._failed("Could not add to the album"),
+        )
+
+    def remove_from_album(self) -> None:
+        scope = self.window.browser.scope
+        ids = self._selection()[0]
+        if scope.kind != "album" or not ids:
+            self._message("Select photos in an album first.")
+            return
+        self.ctx.call(
+            lambda lib: lib.albums.remove(scope.value, ids),
+            lambda removed: (
+                self._message(f"Removed {removed} photos from “{scope.value}”"),
+                self.ctx.changed.emit(),
+                self.window.browser.refresh(),
+            ),
+            self._failed("Could not remove from the album"),
+        )
+
+    def save_search(self, name: str | None = None) -> None:
+        query = self.window.browser.search_bar.text
+        scope = self.window.browser.scope
+        if scope.kind == "search" and scope.query:
+            query = f"{scope.query} {query}".strip()
+        if not query:
+            self._message("Type a search first, then save it.")
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self.window, "Save Search", literal(f"Name for the search “{query}”:")
+            )
+            if not ok or not name.strip():
+                return
+        self.ctx.call(
+            lambda lib: lib.albums.create(name, query=query),
+            lambda _album: (self._message(f"Saved “{name}”"), self.ctx.changed.emit()),
+            self._failed("Could not save the search"),
+        )
+
+    def delete_current_album(self) -> None:
+        scope = self.window.browser.scope
+        if scope.kind in ("album", "search"):
+            self.delete_album(scope.value)
+        else:
+            self._message("Select an album in the sidebar first.")
+
+    def delete_album(self, name: str, confirm: bool = True) -> None:
+        if confirm:
+            answer = QMessageBox.question(
+                self.window,
+                "Delete Album",
+                literal(f"Delete the album “{name}”? Its photos stay in the library."),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.ctx.call(
+            lambda lib: lib.albums.delete(name),
+            lambda _r: self.ctx.changed.emit(),
+            self._failed("Could not delete the album"),
+        )
+
+    # -- labels -----------------------------------------------------------------------------------
+
+    def open_label_editor(self, name: str | None = None):
+        from photoorg.ui.label_editor import LabelEditor
+
+        if self.label_editor is None:
+            self.label_editor = LabelEditor(self.ctx, self.window)
+            self.label_editor.labels_changed.connect(self.ctx.changed.emit)
+        self.label_editor.show()
+        self.label_editor.raise_()
+        self.label_editor.reload(select=name)
+        return self.label_editor
+
+    def apply_label_to_scope(self, scope: Scope | None = None, label: str | None = None) -> None:
+        scope = scope or self.window.browser.scope
+        if scope.kind not in ("folder", "album"):
+            self._message("Select a folder or an album in the sidebar first.")
+            return
+        if label is None:
+            names = (
+                [e.name for e in (self.window.overview.labels or [])]
+                if self.window.overview
+                else []
+            )
+            label, ok = QInputDialog.getItem(
+                self.window,
+                "Apply Label",
+                f"Label for every photo in “{scope.title}”:",
+                names,
+                0,
+                True,
+            )
+            if not ok or not label.strip():
+                return
+        where = {scope.kind: scope.value}  # folder=... or album=...
+
+        def apply(lib) -> int:
+            return lib.tagging.confirm_all(label, **where)
+
+        self.ctx.call(
+            apply,
+            lambda count: (
+                self._message(f"Labelled {count} photos “{label}”"),
+                self.ctx.changed.emit(),
+            ),
+            self._failed("Could not apply the label"),
+        )
+
+    def show_dominant_labels(self, scope: Scope) -> None:
+        """'Mostly: beach 80 %, people 45 %' under the title of a folder or album."""
+        browser = self.window.browser
+        if scope.kind not in ("folder", "album") or not self.ctx.has_tagging:
+            return
+        from photoorg.ui.catalog_adapters import dominant_labels_text
+
+        kwargs = {scope.kind: scope.value}
+        self.ctx.call(
+            lambda lib: dominant_labels_text(lib.tagging.summary(**kwargs)),
+            lambda text: browser.scope == scope and browser.set_subtitle(text),
+        )

@@ -1,0 +1,393 @@
+"""The main window: sidebar | grid or photo view, a model banner, a status bar.
+
+It wires the parts together and owns the life cycle: the window shows first, the catalog
+opens on a worker, the model loads after that, and closing cancels indexing, waits for
+every worker and only then closes the catalog. Menu commands on selected photos live in
+``commands.py``; this module keeps to layout, refreshing and shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.ui.browser import BrowserPage
+from photoorg.ui.commands import Commands
+from photoorg.ui.context import LibraryContext
+from photoorg.ui.first_run import Banner, FirstRunDialog
+from photoorg.ui.indexing import IndexingController, IndexProgress
+from photoorg.ui.photo_view import PhotoView
+from photoorg.ui.settings import AppSettings, choose_model_folder
+from photoorg.ui.sidebar import AlbumEntry, LabelEntry, Scope, Sidebar
+from photoorg.ui.text import count_noun, join_nonempty, plain_label
+from photoorg.ui.watcher import FolderWatcher
+
+log = logging.getLogger(__name__)
+
+MODEL_LOAD_DELAY_MS = 300
+
+
+@dataclass(frozen=True)
+class LibraryOverview:
+    """What the sidebar and status bar show; gathered on a worker."""
+
+    roots: list[tuple[str, bool]]
+    folders: list[tuple[str, int]]
+    status: dict[str, Any]
+    labels: list[LabelEntry] | None
+    albums: list[AlbumEntry] | None
+
+
+def load_overview(lib) -> LibraryOverview:
+    """Worker side."""
+    from photoorg.ui.catalog_adapters import album_entries, label_entries
+
+    return LibraryOverview(
+        roots=[(r.path, r.online) for r in lib.roots()],
+        folders=lib.folders(),
+        status=lib.status(),
+        labels=label_entries(lib),
+        albums=album_entries(lib),
+    )
+
+
+class MainWindow(QMainWindow):
+    first_shown = Signal()
+    overview_loaded = Signal()
+
+    def __init__(self, ctx: LibraryContext, store: QSettings, settings: AppSettings) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("PhotoOrg")
+        self.ctx = ctx
+        self.store = store
+        self.settings = settings
+        self.overview: LibraryOverview | None = None
+        self._shown_once = False
+        self._closing = False
+        self._overview_generation = 0
+        self._load_model_after_first_results = False
+        self._results_seen = False
+        self.first_run_dialog: FirstRunDialog | None = None
+
+        self.sidebar = Sidebar(self)
+        self.browser = BrowserPage(ctx, self)
+        self.photo_view = PhotoView(ctx, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.browser)
+        self.pages.addWidget(self.photo_view)
+        self.banner = Banner(self)
+        main = QWidget(self)
+        main_layout = QVBoxLayout(main)
+        main_layout.setContentsMargins(0, 0, 0, 0)
+        main_layout.setSpacing(0)
+        main_layout.addWidget(self.banner)
+        main_layout.addWidget(self.pages, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(main)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 960])
+        self.splitter.setCollapsible(1, False)
+        self.setCentralWidget(self.splitter)
+
+        self.indexing = IndexingController(ctx, self)
+        self.progress = IndexProgress(self.indexing, self)
+        self.status_text = plain_label("", self, object_name="statusText")
+        self.model_status = plain_label("", self, object_name="modelStatus")
+        self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.model_status)
+        self.watcher = FolderWatcher(self)
+
+        self.commands = Commands(self)
+        self.commands.build_menus(self.menuBar())
+        self._connect()
+        self.browser.set_thumbnail_size(settings.thumbnail_size)
+        self.resize(1280, 820)
+        self._restore_state()
+
+    # -- wiring -------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        ctx = self.ctx
+        ctx.opened.connect(self._on_opened)
+        ctx.open_failed.connect(self._on_open_failed)
+        ctx.changed.connect(self.refresh_overview)
+        ctx.model_loading.connect(lambda: self.model_status.setText("Loading the model…"))
+        ctx.model_ready.connect(self._on_model_ready)
+        ctx.model_failed.connect(self._on_model_failed)
+        self.sidebar.scope_changed.connect(self._on_scope_changed)
+        self.sidebar.photos_dropped.connect(self.commands.add_to_album)
+        self.sidebar.context_requested.connect(self.commands.scope_menu)
+        self.browser.results_changed.connect(self._on_results)
+        self.browser.search_failed.connect(
+            lambda message: self.statusBar().showMessage(message, 8000)
+        )
+        self.browser.open_requested.connect(self.show_photo_at)
+        self.photo_view.back_requested.connect(self.show_grid)
+        self.photo_view.step_requested.connect(self._step_photo)
+        self.photo_view.similar_requested.connect(self.find_similar)
+        self.photo_view.open_requested.connect(self.commands.open_path)
+        self.photo_view.reveal_requested.connect(self.commands.reveal_path)
+        self.photo_view.tags_changed.connect(self.refresh_overview)
+        self.photo_view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.indexing.photos_arrived.connect(self._on_photos_arrived)
+        self.indexing.finished.connect(self._on_index_finished)
+        self.indexing.cancelled.connect(
+            lambda: self.statusBar().showMessage(
+                "Indexing stopped; everything read so far is kept.", 8000
+            )
+        )
+        self.indexing.failed.connect(
+            lambda message: self.statusBar().showMessage(f"Indexing failed: {message}", 12000)
+        )
+        self.indexing.model_missing.connect(self._on_model_failed)
+        self.watcher.rescan_needed.connect(self._on_folders_changed)
+        self.banner.action_button.clicked.connect(self.choose_model_folder)
+        self.banner.retry_button.clicked.connect(self.ctx.load_model)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.focus_search)
+
+    # -- start-up ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the catalog in the background (the window may already be showing)."""
+        self.ctx.open()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.first_shown.emit)
+
+    def _on_opened(self) -> None:
+        self.browser.set_scope(self.sidebar.current_scope())
+        self.refresh_overview()
+        self.setWindowTitle(f"PhotoOrg — {self.ctx.home}")
+
+    def _on_open_failed(self, message: str) -> None:
+        self.browser.show_message(f"The catalog could not be opened.\n\n{message}")
+        self.banner.action_button.hide()
+        self.banner.retry_button.hide()
+        self.banner.show_message(f"The catalog could not be opened: {message}")
+
+    def refresh_overview(self) -> None:
+        self._overview_generation += 1
+        generation = self._overview_generation
+        self.ctx.call(load_overview, lambda overview: self._on_overview(generation, overview))
+
+    def _on_overview(self, generation: int, overview: LibraryOverview) -> None:
+        if generation != self._overview_generation:
+            return  # a newer one is on its way (loads run in parallel, may finish out of order)
+        first = self.overview is None
+        self.overview = overview
+        self.sidebar.set_library(overview.roots, overview.folders, overview.status.get("online", 0))
+        self.sidebar.set_labels(overview.labels)
+        self.sidebar.set_albums(overview.albums)
+        self.browser.search_bar.save_button.setVisible(overview.albums is not None)
+        self.commands.update_capabilities()
+        self.watcher.watch(
+            [r for r, online in overview.roots if online] + [f for f, _ in overview.folders]
+        )
+        self._update_status()
+        if first:
+            if overview.roots and self._results_seen:
+                QTimer.singleShot(MODEL_LOAD_DELAY_MS, self.ctx.load_model)
+            elif overview.roots:
+                self._load_model_after_first_results = True
+            elif not self.settings.first_run_done:
+                self.show_first_run()
+        self.overview_loaded.emit()
+
+    def show_first_run(self) -> FirstRunDialog:
+        dialog = FirstRunDialog(self)
+        self.first_run_dialog = dialog
+        dialog.accepted.connect(lambda: self._on_first_run(dialog))
+        dialog.finished.connect(lambda _result: self._mark_first_run_done())
+        dialog.open()
+        return dialog
+
+    def _on_first_run(self, dialog: FirstRunDialog) -> None:
+        model = dialog.chosen_model()
+        if model:
+            self.apply_settings(replace(self.settings, model=model))
+        folders = dialog.chosen_folders()
+        self.ctx.load_model()
+        if folders:
+            self.indexing.index(folders)
+
+    def _mark_first_run_done(self) -> None:
+        self.settings = replace(self.settings, first_run_done=True)
+        self.settings.save(self.store)
+
+    # -- model ---------------------------------------------------------------------------------
+
+    def _on_model_ready(self, model_id: str) -> None:
+        self.banner.hide()
+        name = model_id.removeprefix("local-dir:")
+        self.model_status.setText(
+            f"Model: {Path(name).name if model_id.startswith('local-dir:') else name}"
+        )
+        self.model_status.setToolTip(model_id)
+
+    def _on_model_failed(self, message: str) -> None:
+        self.model_status.setText("No model")
+        self.banner.action_button.show()
+        self.banner.retry_button.show()
+        self.banner.show_message(
+            f"Searching by description needs a CLIP model, and it could not be loaded: {message}\n"
+            "Browsing by folder and date works without it. To use a model on this computer, "
+            "choose its folder (open_clip_config.json and open_clip_model.safetensors)."
+        )
+
+    def choose_model_folder(self) -> None:
+        chosen = choose_model_folder(self)
+        if chosen:
+            self.apply_settings(replace(self.settings, model=chosen))
+
+    def apply_settings(self, new: AppSettings) -> None:
+        old, self.settings = self.settings, new
+        new.save(self.store)
+        self.browser.set_thumbnail_size(new.thumbnail_size)
+        library = self.ctx.library
+        if library is not None and new.threads != old.threads:
+            library.workers = new.threads or None  # read when the next job starts
+        if new.model and new.model != old.model:
+            self.ctx.set_model(new.model)
+        if new.device != old.device:
+            self.statusBar().showMessage("The new device is used from the next start.", 8000)
+
+    # -- grid and photo view -------------------------------------------------------------------
+
+    def _on_scope_changed(self, scope: Scope) -> None:
+        self.show_grid()
+        self.browser.set_scope(scope)
+        self.commands.show_dominant_labels(scope)
+
+    def _on_results(self, count: int, description: str) -> None:
+        self._update_status()
+        self._results_seen = True
+        if self._load_model_after_first_results:
+            # Importing torch competes with the first listing for Python's lock; one
+            # after the other, each is quicker and the window stays responsive.
+            self._load_model_after_first_results = False
+            QTimer.singleShot(MODEL_LOAD_DELAY_MS, self.ctx.load_model)
+
+    def _update_status(self) -> None:
+        shown = self.browser.model.rowCount()
+        parts = [count_noun(shown, "photo") + " shown"]
+        if self.browser.last_description:
+            parts.append(self.browser.last_description)
+        if self.overview is not None:
+            status = self.overview.status
+            parts.append(f"{status.get('online', 0):,} in the library")
+            if status.get("errors"):
+                parts.append(count_noun(status["errors"], "unreadable file"))
+        self.status_text.setText(join_nonempty(parts))
+
+    def show_photo_at(self, row: int) -> None:
+        model = self.browser.model
+        if not 0 <= row < model.rowCount():
+            return
+        self.browser.grid.select_row(row)
+        self.photo_view.show_photo(model.photo_id(row))
+        self.pages.setCurrentWidget(self.photo_view)
+        self.photo_view.setFocus()
+
+    def show_grid(self) -> None:
+        if self.pages.currentWidget() is not self.browser:
+            self.pages.setCurrentWidget(self.browser)
+            self.browser.grid.setFocus()
+
+    def _step_photo(self, step: int) -> None:
+        row = self.browser.grid.current_row()
+        if row is not None:
+            self.show_photo_at(max(0, min(self.browser.model.rowCount() - 1, row + step)))
+
+    def find_similar(self, photo_id: int) -> None:
+        self.show_grid()
+        self.browser.search_bar.set_text(f"photo:{photo_id}")
+
+    def focus_search(self) -> None:
+        self.show_grid()
+        self.browser.search_bar.field.setFocus()
+        self.browser.search_bar.field.selectAll()
+
+    # -- indexing ------------------------------------------------------------------------------
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
+        if folder:
+            self.indexing.index([folder])
+
+    def rescan(self) -> None:
+        self.indexing.index([])
+
+    def _on_photos_arrived(self) -> None:
+        # New photos are committed as they are read: show them (listings only: a search
+        # waits for the index to be brought up to date at the end).
+        if not self.browser.search_bar.text and not self.browser.busy:
+            self.browser.refresh()
+        self.refresh_overview()
+
+    def _on_index_finished(self, summary: dict[str, Any]) -> None:
+        keys = ("added", "updated", "moved", "removed", "errors")
+        done = ", ".join(f"{summary[k]} {k}" for k in keys if summary.get(k))
+        self.statusBar().showMessage(f"Indexing finished: {done or 'no changes'}", 8000)
+        self.browser.refresh()
+        if self.ctx.model_id is None and summary.get("encoded"):
+            self.ctx.load_model()
+
+    def _on_folders_changed(self, folders: list[str]) -> None:
+        if not self._closing:
+            self.indexing.index([])
+
+    # -- state and shutdown ---------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.store.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = self.store.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        photo_splitter = self.store.value("window/photo_splitter")
+        if isinstance(photo_splitter, QByteArray):
+            self.photo_view.splitter.restoreState(photo_splitter)
+
+    def _save_state(self) -> None:
+        self.store.setValue("window/geometry", self.saveGeometry())
+        self.store.setValue("window/splitter", self.splitter.saveState())
+        self.store.setValue("window/photo_splitter", self.photo_view.splitter.saveState())
+        self.store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop indexing, wait for every worker, close the catalog. Safe to call twice."""
+        if self._closing:
+            return
+        self._closing = True
+        self._save_state()
+        self.watcher.stop()
+        if self.indexing.running:
+            self.statusBar().showMessage("Stopping indexing…")
+        self.indexing.cancel()
+        self.ctx.close()

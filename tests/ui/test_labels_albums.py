@@ -1,0 +1,135 @@
+"""Labels, albums and saved searches, driven through the window."""
+
+from __future__ import annotations
+
+import warnings
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragMoveEvent, QDropEvent
+
+from photoorg.ui.sidebar import Scope
+from tests.ui.conftest import START_TIMEOUT, search, shown_paths, wait_idle, wait_model
+
+
+def preview_scenes(editor, truth) -> list:
+    model = editor.preview_model
+    return [truth.get(model.path(r)) for r in range(model.rowCount())]
+
+
+def test_label_editor_preview_follows_the_prompt_as_you_type(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    window = make_window(catalog_copy)
+    wait_model(qtbot, window)
+    editor = window.commands.open_label_editor()
+    qtbot.waitUntil(lambda: editor.list.count() > 0 and not editor.busy, timeout=START_TIMEOUT)
+    editor.new_label()
+    editor.name.setText("red circles")
+    editor.prompts.clear()
+    qtbot.keyClicks(editor.prompts, "a red circle")
+    qtbot.waitUntil(
+        lambda: editor.preview_count is not None and not editor.busy, timeout=START_TIMEOUT
+    )
+    first = preview_scenes(editor, shared_library.truth)
+    assert editor.preview_count > 0 and first
+    assert all((s.colour, s.shape) == ("red", "circle") for s in first[:3] if s), first[:3]
+    assert "would carry this label" in editor.count_label.text()
+
+    editor.prompts.selectAll()
+    qtbot.keyClicks(editor.prompts, "a blue square")
+    qtbot.waitUntil(
+        lambda: not editor.busy and preview_scenes(editor, shared_library.truth)[:1] != first[:1],
+        timeout=START_TIMEOUT,
+    )
+    second = preview_scenes(editor, shared_library.truth)
+    assert all((s.colour, s.shape) == ("blue", "square") for s in second[:3] if s), second[:3]
+
+    with qtbot.waitSignal(editor.labels_changed, timeout=START_TIMEOUT):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor._editing == "red circles", timeout=START_TIMEOUT)
+    # Teach it with an example from the preview.
+    qtbot.waitUntil(
+        lambda: not editor.busy and editor.preview_model.rowCount() > 0, timeout=START_TIMEOUT
+    )
+    editor.preview.select_row(0)
+    example = editor.preview_model.photo_id(0)
+    with qtbot.waitSignal(editor.labels_changed, timeout=START_TIMEOUT):
+        qtbot.mouseClick(editor.confirm_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    tags = {t["label"]: t["source"] for t in window.ctx.library.tags_of(example)}
+    assert tags["red circles"] == "confirmed"
+    qtbot.waitUntil(
+        lambda: window.sidebar.select_scope(Scope("label", "red circles")), timeout=START_TIMEOUT
+    )
+    qtbot.waitUntil(lambda: window.browser.model.row_of(example) is not None, timeout=START_TIMEOUT)
+    editor.close()
+
+
+def album(window, name: str):
+    """The sidebar's entry for album ``name``, or None."""
+    albums = window.overview.albums if window.overview else None
+    return next((a for a in albums or [] if a.name == name), None)
+
+
+def drop_on_album(qtbot, window, album: str, rows: list[int]) -> None:
+    sidebar = window.sidebar
+    item = sidebar._find(Scope("album", album))
+    assert item is not None
+    sidebar.scrollToItem(item)
+    model = window.browser.model
+    mime = model.mimeData([model.index(r) for r in rows])
+    position = QPointF(sidebar.visualItemRect(item).center())
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    # Offscreen Qt has no drag manager to deliver a synthetic drop, so the sidebar's
+    # handlers get the events a real drag would bring, in order.
+    with warnings.catch_warnings():  # PySide marks the QPoint constructor deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        move = QDragMoveEvent(
+            position.toPoint(), Qt.DropAction.CopyAction, mime, buttons, modifiers
+        )
+    sidebar.dragMoveEvent(move)
+    assert move.isAccepted()
+    drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    sidebar.dropEvent(drop)
+    assert drop.isAccepted()
+
+
+def test_album_by_dragging_photos_and_a_smart_album(
+    qtbot, make_window, catalog_copy, monkeypatch, shared_library
+):
+    window = make_window(catalog_copy)
+    wait_model(qtbot, window)
+    names = iter(["Holiday", "Red circles"])
+    monkeypatch.setattr(
+        "photoorg.ui.commands.QInputDialog.getText", lambda *a, **k: (next(names), True)
+    )
+    window.browser.grid.clearSelection()
+    window.commands.actions["new_album"].trigger()
+    qtbot.waitUntil(lambda: album(window, "Holiday") is not None, timeout=START_TIMEOUT)
+    assert window.sidebar.select_scope(Scope("album", "Holiday"))
+    qtbot.waitUntil(lambda: window.browser.scope == Scope("album", "Holiday"), timeout=5000)
+    wait_idle(qtbot, window)
+    assert window.browser.model.rowCount() == 0
+
+    window.sidebar.select_scope(Scope())  # All photos
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() > 5, timeout=START_TIMEOUT)
+    wanted = [window.browser.model.photo_id(r) for r in (0, 2, 4)]
+    drop_on_album(qtbot, window, "Holiday", [0, 2, 4])
+    qtbot.waitUntil(lambda: album(window, "Holiday").count == 3, timeout=START_TIMEOUT)
+    assert album(window, "Holiday").query is None
+    assert window.sidebar.select_scope(Scope("album", "Holiday"))
+    qtbot.waitUntil(
+        lambda: sorted(window.browser.model.rows.ids) == sorted(wanted), timeout=START_TIMEOUT
+    )
+
+    window.sidebar.select_scope(Scope())
+    search(qtbot, window, "a red circle")
+    expected = shown_paths(window)
+    qtbot.mouseClick(window.browser.search_bar.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: album(window, "Red circles") is not None, timeout=START_TIMEOUT)
+    assert album(window, "Red circles").query == "a red circle"
+    search(qtbot, window, "")
+    assert window.sidebar.select_scope(Scope("search", "Red circles"))
+    qtbot.waitUntil(lambda: window.browser.scope.kind == "search", timeout=5000)
+    wait_idle(qtbot, window)
+    assert shown_paths(window) == expected

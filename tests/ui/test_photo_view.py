@@ -1,0 +1,171 @@
+"""One photo large: metadata as plain text, tags confirmed and rejected, similar photos."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from photoorg.ui.photo_view import TagRow
+from tests.ui.conftest import START_TIMEOUT, search, shown_paths, wait_idle, wait_model
+
+
+def open_row(qtbot, window, row: int) -> None:
+    grid = window.browser.grid
+    grid.setFocus()
+    grid.select_row(row)
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.photo_view
+    wait_idle(qtbot, window)
+
+
+def row_of(window, path: Path) -> int:
+    return shown_paths(window).index(str(path))
+
+
+def test_enter_opens_metadata_and_escape_goes_back(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    window = make_window(catalog_copy)
+    canon = next(p for p in shared_library.corpus if p.name == "Canon_40D.jpg")
+    open_row(qtbot, window, row_of(window, canon))
+    view = window.photo_view
+    assert view.title.text() == "Canon_40D.jpg"
+    assert view.title.textFormat() == Qt.TextFormat.PlainText
+    assert view.meta_values["Camera"].text() == "Canon Canon EOS 40D"
+    assert view.meta_values["Date"].text().startswith("2008-05-30 15:56:01")
+    assert "f/7.1" in view.meta_values["Exposure"].text()
+    assert all(v.textFormat() == Qt.TextFormat.PlainText for v in view.meta_values.values())
+    qtbot.waitUntil(lambda: not view.canvas.pixmap().isNull(), timeout=START_TIMEOUT)
+    qtbot.keyClick(view, Qt.Key.Key_Right)  # next photo
+    wait_idle(qtbot, window)
+    assert view.title.text() != "Canon_40D.jpg"
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert window.pages.currentWidget() is window.browser
+    assert window.browser.grid.hasFocus()
+
+
+def test_markup_in_a_file_name_is_shown_literally(qtbot, make_window, tmp_path, shared_library):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    odd = photos / "<b>bold<b> & <img src=x>.jpg"  # no slash: that would be a folder
+    shutil.copy2(next(iter(shared_library.truth)), odd)
+    window = make_window(tmp_path / "catalog")
+    window.indexing.index([str(photos)])
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 1, timeout=60_000)
+    wait_idle(qtbot, window, timeout=60_000)
+    open_row(qtbot, window, 0)
+    assert window.photo_view.title.text() == odd.name
+    assert window.browser.model.name(0) == odd.name
+    assert "<b>" not in window.browser.model.data(
+        window.browser.model.index(0), Qt.ItemDataRole.ToolTipRole
+    )
+
+
+def test_confirm_reject_and_add_tags(qtbot, make_window, catalog_copy):
+    window = make_window(catalog_copy)
+    open_row(qtbot, window, 0)
+    view = window.photo_view
+    photo_id = view.photo_id
+    view.add_tag.setEditText("favourite")
+    qtbot.mouseClick(view.add_tag_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(r.label_name == "favourite" for r in view.tag_rows()), timeout=START_TIMEOUT
+    )
+    row = next(r for r in view.tag_rows() if r.label_name == "favourite")
+    assert row.source == "manual" and row.confirm.isChecked()
+    assert row.name.textFormat() == Qt.TextFormat.PlainText
+
+    qtbot.mouseClick(row.reject, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(
+            r.label_name == "favourite" and r.source == "rejected" for r in view.tag_rows()
+        ),
+        timeout=START_TIMEOUT,
+    )
+    row = next(r for r in view.tag_rows() if r.label_name == "favourite")
+    qtbot.mouseClick(row.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(
+            r.label_name == "favourite" and r.source == "confirmed" for r in view.tag_rows()
+        ),
+        timeout=START_TIMEOUT,
+    )
+    wait_idle(qtbot, window)
+    tags = {t["label"]: t["source"] for t in window.ctx.library.tags_of(photo_id)}
+    assert tags["favourite"] == "confirmed"
+    # The sidebar counts the label now (the confirmed photo, and those it taught it).
+    qtbot.waitUntil(lambda: (_label_count(window, "favourite") or 0) >= 1, timeout=START_TIMEOUT)
+
+
+def _label_count(window, name: str) -> int | None:
+    for entry in (window.overview.labels or []) if window.overview else []:
+        if entry.name == name:
+            return entry.count
+    return None
+
+
+def test_find_similar_shows_photos_of_the_same_scene(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    window = make_window(catalog_copy)
+    wait_model(qtbot, window)
+    search(qtbot, window, "a yellow square")
+    example = shown_paths(window)[0]
+    scene = shared_library.truth[example]
+    open_row(qtbot, window, 0)
+    before = window.browser.generation
+    qtbot.mouseClick(window.photo_view.similar_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.browser.generation > before, timeout=5000)
+    wait_idle(qtbot, window)
+    assert window.pages.currentWidget() is window.browser
+    assert window.browser.search_bar.text.startswith("photo:")
+    paths = shown_paths(window)
+    assert example not in paths  # the example itself is left out
+    # The tiny model sees colours and backgrounds far better than shapes.
+    nearest = [shared_library.truth.get(p) for p in paths[:3]]
+    assert all((s.colour, s.background) == (scene.colour, scene.background) for s in nearest)
+
+
+def test_open_and_reveal_use_the_desktop_not_a_shell(qtbot, make_window, catalog_copy, monkeypatch):
+    window = make_window(catalog_copy)
+    opened, commands = [], []
+    monkeypatch.setattr(
+        "photoorg.ui.file_actions.QDesktopServices.openUrl", lambda url: opened.append(url) or True
+    )
+    monkeypatch.setattr(
+        "photoorg.ui.file_actions.subprocess.Popen", lambda args, **kw: commands.append((args, kw))
+    )
+    open_row(qtbot, window, 0)
+    path = window.photo_view.info["path"]
+    qtbot.mouseClick(window.photo_view.open_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.photo_view.reveal_button, Qt.MouseButton.LeftButton)
+    assert [u.toLocalFile() for u in opened] == [path]
+    ((args, kwargs),) = commands
+    assert isinstance(args, list) and "shell" not in kwargs
+    assert args[-1] in (path, str(Path(path).parent))
+
+
+def test_tag_row_decisions(qtbot):
+    row = TagRow({"label": "<i>cat</i>", "score": 0.31234, "source": "auto"}, editable=True)
+    qtbot.addWidget(row)
+    assert row.name.text() == "<i>cat</i>" and row.score.text() == "0.31"
+    with qtbot.waitSignal(row.decided) as signal:
+        row.confirm.click()
+    assert signal.args == ["<i>cat</i>", "confirmed"]
+
+
+def test_space_previews_and_space_or_escape_returns(qtbot, make_window, catalog_copy):
+    window = make_window(catalog_copy)
+    grid = window.browser.grid
+    grid.setFocus()
+    grid.select_row(0)
+    qtbot.keyClick(grid, Qt.Key.Key_Right)  # arrows move in the grid
+    assert grid.current_row() == 1
+    qtbot.keyClick(grid, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.photo_view
+    wait_idle(qtbot, window)
+    assert window.photo_view.photo_id == window.browser.model.photo_id(1)
+    qtbot.keyClick(window.photo_view, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.browser

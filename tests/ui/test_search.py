@@ -1,0 +1,84 @@
+"""Searching from the window: typing a description brings the right photos first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from tests.ui.conftest import SCENE_COUNT, search, shown_paths, wait_idle, wait_model
+
+
+def test_browsing_shows_every_photo_newest_first(qtbot, make_window, catalog_copy, shared_library):
+    window = make_window(catalog_copy)
+    assert window.browser.model.rowCount() == SCENE_COUNT + len(shared_library.corpus)
+    taken = [window.browser.model.rows.taken[r] for r in range(window.browser.model.rowCount())]
+    assert taken == sorted(taken, reverse=True)
+    assert "shown" in window.status_text.text()
+
+
+def test_typing_a_description_finds_matching_photos_first(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    window = make_window(catalog_copy)
+    wait_model(qtbot, window)
+    search(qtbot, window, "a red circle")
+    paths = shown_paths(window)
+    assert paths, "the search found nothing"
+    top = [shared_library.truth.get(p) for p in paths[:4]]
+    assert all(s is not None and (s.colour, s.shape) == ("red", "circle") for s in top), top
+    assert window.browser.grid.isVisible()
+    assert '"a red circle"' in window.status_text.text()
+
+
+def test_search_waits_for_a_pause_in_typing(qtbot, make_window, catalog_copy):
+    window = make_window(catalog_copy)
+    before = window.browser.generation
+    qtbot.keyClicks(window.browser.search_bar.field, "a blue square")
+    assert window.browser.generation == before  # nothing yet: the user is still typing
+    qtbot.waitUntil(lambda: window.browser.generation == before + 1, timeout=5000)
+    qtbot.wait(400)
+    assert window.browser.generation == before + 1  # one search for the whole phrase
+    wait_idle(qtbot, window)
+
+
+def test_filters_work_without_the_model_and_bad_queries_are_explained(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    window = make_window(catalog_copy)
+    search(qtbot, window, f'folder:"{shared_library.photos / "camera"}"')
+    assert sorted(shown_paths(window)) == sorted(str(p) for p in shared_library.corpus)
+    search(qtbot, window, "colr:red")
+    field = window.browser.search_bar.field
+    assert field.property("error") is True
+    assert "colr" in field.toolTip()
+    search(qtbot, window, "")
+    assert field.property("error") is False
+    assert window.browser.model.rowCount() == SCENE_COUNT + len(shared_library.corpus)
+
+
+def test_sort_by_date_and_ctrl_f(qtbot, make_window, catalog_copy):
+    window = make_window(catalog_copy)
+    wait_model(qtbot, window)
+    window.browser.grid.setFocus()
+    qtbot.keySequence(window, QKeySequence.StandardKey.Find)
+    assert window.browser.search_bar.field.hasFocus()
+    search(qtbot, window, "a green triangle")
+    before = window.browser.generation
+    window.browser.search_bar.sort.setCurrentIndex(1)  # newest first
+    qtbot.waitUntil(lambda: window.browser.generation > before, timeout=5000)
+    wait_idle(qtbot, window)
+    taken = window.browser.model.rows.taken
+    assert list(taken) == sorted(taken, reverse=True)
+
+
+def test_selecting_a_folder_limits_the_grid(qtbot, make_window, catalog_copy, shared_library):
+    window = make_window(catalog_copy)
+    from photoorg.ui.sidebar import Scope
+
+    folder = str(shared_library.photos / "camera")
+    assert window.sidebar.select_scope(Scope("folder", folder))
+    qtbot.waitUntil(
+        lambda: window.browser.model.rowCount() == len(shared_library.corpus), timeout=10_000
+    )
+    assert window.browser.title.text() == "camera"
+    assert window.browser.title.textFormat() == Qt.TextFormat.PlainText
