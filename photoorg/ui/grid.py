@@ -1,4 +1,4 @@
-"""The thumbnail grid: a wrapping QListView with a painting delegate.
+"""The thumbnail grid: a QListView in icon mode with a painting delegate.
 
 Smooth at 100,000 rows because every cell has the same size (``uniformItemSizes``: the
 view never asks each row for its size), the layout runs in batches, the model's row
@@ -114,13 +114,10 @@ class PhotoGrid(QListView):
         self.setObjectName("photoGrid")
         self._delegate = ThumbnailDelegate(self)
         self.setItemDelegate(self._delegate)
-        # List mode wrapping left to right looks like icon mode with our delegate, and lays
-        # out 100,000 rows about three times faster: icon mode keeps a rectangle per item
-        # (for free movement) and re-measures rows on every dataChanged.
-        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setViewMode(QListView.ViewMode.IconMode)
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(True)
-        self.setMovement(QListView.Movement.Static)
+        self.setMovement(QListView.Movement.Static)  # no free placement of icons
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
         # Lay out in slices between event-loop turns, so 100,000 arriving rows never

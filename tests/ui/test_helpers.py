@@ -96,7 +96,6 @@ def test_none_survives_the_bindings(qtbot):
     protect_none()
     label = QLabel()
     qtbot.addWidget(label)
-    before = sys.getrefcount(None)
-    for _ in range(2 * before + 10_000):  # enough to free None if it were unprotected
+    for _ in range(50_000):  # ten times None's usual count: an abort if unprotected
         label.setText("x")
-    assert sys.getrefcount(None) > 0
+    assert sys.getrefcount(None) > 1000

@@ -25,6 +25,8 @@ def test_label_editor_preview_follows_the_prompt_as_you_type(
     qtbot.waitUntil(lambda: editor.list.count() > 0 and not editor.busy, timeout=START_TIMEOUT)
     editor.new_label()
     editor.name.setText("red circles")
+    # A fixed threshold: the learned one depends on the library and the tagging tuning.
+    editor.threshold.setValue(0.6)
     editor.prompts.clear()
     qtbot.keyClicks(editor.prompts, "a red circle")
     qtbot.waitUntil(
@@ -43,6 +45,11 @@ def test_label_editor_preview_follows_the_prompt_as_you_type(
     )
     second = preview_scenes(editor, shared_library.truth)
     assert all((s.colour, s.shape) == ("blue", "square") for s in second[:3] if s), second[:3]
+    # A stricter threshold: fewer photos would carry it.
+    loose = editor.preview_count
+    editor.threshold.setValue(0.7)
+    qtbot.waitUntil(lambda: not editor.busy, timeout=START_TIMEOUT)
+    qtbot.waitUntil(lambda: editor.preview_count < loose, timeout=START_TIMEOUT)
 
     with qtbot.waitSignal(editor.labels_changed, timeout=START_TIMEOUT):
         qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
