@@ -27,6 +27,13 @@ SCORE_EPSILON = 1e-6
 """Smaller score changes are not written back (float32 noise between block sizes)."""
 
 
+def prompt_texts(labels: list[store.StoredLabel]) -> list[str]:
+    """Every prompt (and negative prompt) of the enabled labels, the label name filled in."""
+    return [
+        t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
+    ]
+
+
 class Engine:
     """Re-tags one catalog; ``text_vectors`` and ``logit_scale`` come from ``Tagging``."""
 
@@ -47,9 +54,7 @@ class Engine:
         self, labels: list[store.StoredLabel], snapshot: Snapshot, tags: Tags
     ) -> Classifiers:
         """One classifier per label: prompt ensemble, examples, threshold."""
-        texts = [
-            t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
-        ]
+        texts = prompt_texts(labels)
         vectors = self._text_vectors(snapshot.model, snapshot.dim, texts) if texts else {}
         has_group = any(s.label.exclusive_group for s in labels if s.label.enabled)
         logit_scale = self._logit_scale(snapshot.model) if has_group else 100.0

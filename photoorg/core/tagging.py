@@ -29,7 +29,7 @@ from photoorg.core.jobs import CancelToken, Progress, no_progress
 from photoorg.core.labels import Label, default_labels, read_file, to_toml
 from photoorg.core.photomatrix import Snapshot
 from photoorg.core.query import Filters
-from photoorg.core.retag import Engine, member
+from photoorg.core.retag import Engine, member, prompt_texts
 from photoorg.core.tagstate import KEY_BASE, keys
 from photoorg.core.xmp import write_atomically
 from photoorg.errors import UsageError
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 DEFAULTS_SETTING = "labels:defaults"
 """Set once the default label set went into this catalog: deleted defaults stay deleted."""
 LOGIT_SCALE_SETTING = "logit_scale:"
+PROMPT_CHUNK = 64
+"""Prompts embedded per step of a first tagging: progress and cancel between steps."""
 SUMMARY_MIN_FRACTION = 0.2
 _DECISION_CODES = [store.SOURCE_CODE[s] for s in store.DECISIONS]
 
@@ -234,6 +236,8 @@ class Tagging:
             snapshot = self._snapshot()
             if snapshot is None or not chosen:
                 return result
+            # Embedded here, with progress, so that the engine finds them all stored.
+            self._text_vectors(snapshot.model, snapshot.dim, prompt_texts(chosen), progress, cancel)
             scope = None
             if folder is not None:
                 wanted = self.scope(folder=folder)
@@ -377,21 +381,42 @@ class Tagging:
             self.catalog.set_setting(key, value)
         return float(value)
 
-    def _text_vectors(self, model_id: str, dim: int, texts: list[str]) -> dict[str, np.ndarray]:
+    def _text_vectors(
+        self,
+        model_id: str,
+        dim: int,
+        texts: list[str],
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Prompt embeddings, from the catalog or made by the text tower and kept there.
+
+        A new model's first tagging embeds every prompt of the label set (about 700
+        for the default labels): that is done in chunks, with progress, and a cancel
+        keeps the chunks already stored.
+        """
         found = store.text_vectors(self.catalog.read, model_id, texts, dim)
         missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            model = self.library.model()
-            vectors = model.encode_texts(missing)
+        if not missing:
+            return found
+        model = self.library.model()
+        for start in range(0, len(missing), PROMPT_CHUNK):
+            progress("embedding labels", start, len(missing))
+            if cancel is not None:
+                cancel.check()
+            chunk = missing[start : start + PROMPT_CHUNK]
+            vectors = model.encode_texts(chunk)
             with self.catalog.write() as db:
-                store.save_text_vectors(db, model_id, missing, vectors)
-                store.forget_text_vectors_except(db, model_id)
-                db.execute(
-                    "INSERT INTO settings(key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [LOGIT_SCALE_SETTING + model_id, str(model.logit_scale)],
-                )
-            found.update(zip(missing, vectors, strict=True))
+                store.save_text_vectors(db, model_id, chunk, vectors)
+                if start == 0:
+                    store.forget_text_vectors_except(db, model_id)
+                    db.execute(
+                        "INSERT INTO settings(key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        [LOGIT_SCALE_SETTING + model_id, str(model.logit_scale)],
+                    )
+            found.update(zip(chunk, vectors, strict=True))
+        progress("embedding labels", len(missing), len(missing))
         return found
 
 

@@ -25,11 +25,12 @@ import numpy as np
 import torch
 
 from photoorg.errors import ModelError
+from photoorg.ml import weights
 from photoorg.ml.spec import ModelSpec
 
 log = logging.getLogger(__name__)
 
-SAFE_WEIGHTS = "open_clip_model.safetensors"
+SAFE_WEIGHTS = weights.SAFE_WEIGHTS
 OPEN_CLIP_SAFE_ALT = "open_clip_pytorch_model.safetensors"
 PICKLED_WEIGHTS = (".bin", ".pth", ".pt", ".ckpt")
 TEXT_BATCH = 256
@@ -86,23 +87,12 @@ def _check_local_dir(folder: Path) -> None:
 def _missing_weights_message(spec: ModelSpec, exc: BaseException) -> str:
     import open_clip
 
-    repo = spec.hub_repo
-    if spec.arch:
-        cfg = open_clip.get_pretrained_cfg(spec.arch, spec.pretrained) or {}
-        repo = cfg.get("hf_hub", "").rstrip("/") or None
-        if not cfg:
-            tags = open_clip.list_pretrained_tags_by_model(spec.arch)
-            if not tags:
-                return f"unknown model architecture {spec.arch!r} (see open_clip.list_models())"
-            return f"unknown weights {spec.pretrained!r} for {spec.arch}; known: {', '.join(tags)}"
-    where = f"the Hugging Face repository {repo}" if repo else "its weights"
-    return (
-        f"the weights of {spec.id} are not on this computer and could not be downloaded "
-        f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}). "
-        f"Connect to the internet once, or download {where} "
-        f"(e.g. `hf download {repo or 'ORG/REPO'}`) into the Hugging Face cache, "
-        f"or pass --model local-dir:/path/to/folder with open_clip_config.json and {SAFE_WEIGHTS}"
-    )
+    if spec.arch and not open_clip.get_pretrained_cfg(spec.arch, spec.pretrained):
+        tags = open_clip.list_pretrained_tags_by_model(spec.arch)
+        if not tags:
+            return f"unknown model architecture {spec.arch!r} (see open_clip.list_models())"
+        return f"unknown weights {spec.pretrained!r} for {spec.arch}; known: {', '.join(tags)}"
+    return weights.cannot_fetch(spec, exc)
 
 
 class ClipModel:
@@ -150,6 +140,9 @@ class ClipModel:
                     f"unknown model architecture {spec.arch!r} (see open_clip.list_models())"
                 )
             model_name, pretrained = spec.arch, spec.pretrained
+        if weights.missing(spec) and not weights.hub_reachable():
+            # Said now, not after a minute of huggingface_hub retrying a dead network.
+            raise ModelError(_missing_weights_message(spec, ConnectionError("no network")))
         precision = "fp16" if torch_device.type == "cuda" else "fp32"
         torch.set_flush_denormal(True)  # denormals make CPU inference crawl
         try:
@@ -206,7 +199,7 @@ class ClipModel:
             chunk = missing[start : start + TEXT_BATCH]
             tokens = self.tokenizer(chunk).to(self.device)
             with self._forward_lock, torch.inference_mode():
-                features = self.model.encode_text(tokens, normalize=True).float().cpu().numpy()
+                features = _encode_text(self.model, tokens).float().cpu().numpy()
             found.update(zip(chunk, features, strict=True))
         with self._text_lock:
             for text in missing:
@@ -216,6 +209,38 @@ class ClipModel:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32)
+
+
+def _encode_text(model: Any, tokens: torch.Tensor) -> torch.Tensor:
+    """Normalised text embeddings; for CLIP's own text tower, only over the used positions.
+
+    The tokenizer pads every prompt to 77 tokens, and open_clip's ``CLIP.encode_text``
+    runs all of them, although a query such as "kids on a beach" uses 6. That tower is
+    causal and pools at the end-of-text token (the largest id, found by ``argmax``), so
+    the padding after the longest prompt of a batch cannot change any result: cutting
+    it off makes a typical query and a label set's prompts several times faster on a
+    CPU. Other text towers (Hugging Face encoders, non-causal ones) run unchanged.
+    """
+    from open_clip.model import CLIP
+    from open_clip.transformer import text_global_pool
+
+    if not (
+        isinstance(model, CLIP)
+        and model.attn_mask is not None
+        and model.text_pool_type == "argmax"
+        and tokens.shape[1] == model.positional_embedding.shape[0]
+    ):
+        return model.encode_text(tokens, normalize=True)
+    used = int(tokens.ne(0).any(dim=0).nonzero().max()) + 1
+    tokens = tokens[:, :used]
+    cast = model.transformer.get_cast_dtype()
+    x = model.token_embedding(tokens).to(cast) + model.positional_embedding[:used].to(cast)
+    x = model.transformer(x, attn_mask=model.attn_mask[:used, :used])
+    x = text_global_pool(model.ln_final(x), tokens, "argmax")
+    projection = model.text_projection
+    if projection is not None:
+        x = projection(x) if isinstance(projection, torch.nn.Linear) else x @ projection
+    return torch.nn.functional.normalize(x, dim=-1)
 
 
 @contextlib.contextmanager

@@ -147,6 +147,41 @@ def test_editing_a_prompt_changes_the_photos_without_encoding_any(lib, no_image_
     assert len(carried(lib, "thing") & red) <= 0.1 * len(red)
 
 
+def test_first_tagging_embeds_prompts_with_progress_and_a_cancel_keeps_them(lib, monkeypatch):
+    """A new label set's prompts go through the text tower in steps the user sees and can
+    stop; what was embedded before the cancel is not embedded again."""
+    from photoorg.core import tagging as tagging_module
+    from photoorg.core.jobs import Cancelled, CancelToken
+
+    names = [f"{c} {s}" for c in COLOURS for s in SHAPES]
+    use_labels(lib, [Label(name=n, prompts=TEMPLATES) for n in names], lib.paths.home)
+    texts = len(names) * len(TEMPLATES)
+    monkeypatch.setattr(tagging_module, "PROMPT_CHUNK", 16)  # a few steps for 48 prompts
+    cancel = CancelToken()
+    seen: list[tuple[int, int]] = []
+
+    def progress(phase, done, total):
+        if phase == "embedding labels":
+            seen.append((done, total))
+            if done > 0:
+                cancel.cancel()  # after the first step
+
+    with pytest.raises(Cancelled):
+        lib.tagging.tag(progress=progress, cancel=cancel)
+    assert seen[0] == (0, texts)
+    stored = lib.catalog.read.execute("SELECT count(*) FROM text_embeddings").fetchone()[0]
+    assert stored == tagging_module.PROMPT_CHUNK
+    steps: list[tuple[int, int]] = []
+
+    def record(phase, done, total):
+        if phase == "embedding labels":
+            steps.append((done, total))
+
+    result = lib.tagging.tag(progress=record)
+    assert steps[0] == (0, texts - stored) and steps[-1] == (texts - stored, texts - stored)
+    assert sum(r["total"] for r in result.values()) > 0  # and the tagging went on to the end
+
+
 def sources(lib, photo, label):
     return {t["source"] for t in lib.tagging.tags(photo) if t["label"] == label}
 

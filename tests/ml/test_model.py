@@ -112,3 +112,20 @@ def test_tiny_model_loads_and_embeds_unit_vectors(tiny_clip_spec):
     assert texts.dtype == "float32"
     assert abs(float((texts**2).sum(axis=1).max()) - 1) < 1e-4
     assert model.logit_scale > 1
+
+
+def test_text_tower_skips_padding_without_changing_any_embedding(tiny_clip_spec):
+    """The trimmed forward (only the positions the batch uses) equals open_clip's own."""
+    from open_clip.model import CLIP
+
+    model = ClipModel.load(tiny_clip_spec, "cpu")
+    assert isinstance(model.model, CLIP) and model.model.text_pool_type == "argmax"
+    texts = ["red", "a photo of a small green triangle on a black background.", "a blue square"]
+    tokens = model.tokenizer(texts)
+    with torch.inference_mode():
+        reference = model.model.encode_text(tokens, normalize=True).numpy()
+    ours = model.encode_texts(texts)
+    assert abs(ours - reference).max() < 1e-5
+    # One at a time (each trimmed to its own length) gives the same as in a batch.
+    alone = ClipModel.load(tiny_clip_spec, "cpu").encode_texts(texts[:1])
+    assert abs(alone[0] - reference[0]).max() < 1e-5
