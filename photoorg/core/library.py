@@ -113,6 +113,27 @@ class Library:
             self._model_name = model.id
             self._model, self._keeper, self._sample = model, None, None
 
+    def model_needs_download(self) -> bool:
+        """Whether the model's weights are missing from this computer (no network used)."""
+        from photoorg.ml import weights
+        from photoorg.ml.spec import ModelSpec
+
+        return weights.missing(ModelSpec.parse(self.model_name))
+
+    def download_model(
+        self, progress: Progress = no_progress, cancel: CancelToken | None = None
+    ) -> None:
+        """Fetch the model's weights into the Hugging Face cache ("downloading", bytes)."""
+        from photoorg.ml import weights
+        from photoorg.ml.spec import ModelSpec
+
+        token = cancel or CancelToken()
+        weights.download(
+            ModelSpec.parse(self.model_name),
+            lambda done, total: progress("downloading", done, total),
+            lambda: token.cancelled,
+        )
+
     def set_model(self, name: str) -> None:
         """Use ``name`` from now on (the catalog keeps its own until it is re-encoded)."""
         self._spec_id(name)  # validate early

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from photoorg.core.jobs import CancelToken
-from photoorg.ui.runner import OnDone, OnError, TaskRunner
+from photoorg.ui.runner import OnDone, OnError, ProgressRelay, TaskRunner
 from photoorg.ui.thumbnails import ThumbnailCache
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class LibraryContext(QObject):
     open_failed = Signal(str)
     changed = Signal()
     model_loading = Signal()
+    model_downloading = Signal(int, int)  # bytes done, bytes in all (0 while unknown)
     model_ready = Signal(str)  # the model's id
     model_failed = Signal(str)  # a message fit for the user
 
@@ -61,6 +62,11 @@ class LibraryContext(QObject):
         self._model_loading = False
         self._opened_late: Library | None = None  # opened by a worker after close()
         self._tokens: list[CancelToken] = []
+        self._download: CancelToken | None = None
+        self._download_relay = ProgressRelay(parent=self)
+        self._download_relay.progressed.connect(
+            lambda _phase, done, total: self.model_downloading.emit(done, total)
+        )
 
     # -- capabilities (the tagging and album modules may not exist in this version) --------
 
@@ -130,37 +136,57 @@ class LibraryContext(QObject):
         """Load the model in the background (imports torch); browsing never waits for it."""
         if self._model_loading or self.library is None:
             return
-        self._model_loading = True
-        self.model_error = None
-        self.model_loading.emit()
-        self.call(_load_model, self._on_model_ready, self._on_model_failed)
-
-    def _on_model_ready(self, model_id: str) -> None:
-        self._model_loading = False
-        self.model_id = model_id
-        self.model_ready.emit(model_id)
-
-    def _on_model_failed(self, exc: BaseException) -> None:
-        self._model_loading = False
-        self.model_id = None
-        self.model_error = str(exc)
-        if not _is_expected(exc):
-            log.error("loading the model failed", exc_info=exc)
-        self.model_failed.emit(self.model_error)
+        self._start_loading(switch_to=None)
 
     def set_model(self, spec: str) -> None:
         """Switch model (validated and loaded on a worker; ``model_ready`` follows)."""
         self.model_spec = spec
         if self.library is None:
             return
-        self._model_loading = True
-        self.model_loading.emit()
+        self._start_loading(switch_to=spec)
 
-        def switch(lib: Library) -> str:
-            lib.set_model(spec)
+    def _start_loading(self, switch_to: str | None) -> None:
+        self._model_loading = True
+        self.model_error = None
+        self.model_loading.emit()
+        self._download = token = self.cancel_token()
+        progress = self._download_relay.callback()
+
+        def fetch_and_load(lib: Library) -> str:
+            if switch_to is not None:
+                lib.set_model(switch_to)
+            # Weights not on this computer: fetched first, with progress and a cancel.
+            if lib.model_needs_download():
+                lib.download_model(progress, token)
             return _load_model(lib)
 
-        self.call(switch, self._on_model_ready, self._on_model_failed)
+        self.call(fetch_and_load, self._on_model_ready, self._on_model_failed)
+
+    def cancel_download(self) -> None:
+        """Stop a model download; what came so far is kept, and Retry resumes it."""
+        if self._download is not None:
+            self._download.cancel()
+
+    def _on_model_ready(self, model_id: str) -> None:
+        self._model_loading = False
+        self._download = None
+        self.model_id = model_id
+        self.model_ready.emit(model_id)
+
+    def _on_model_failed(self, exc: BaseException) -> None:
+        from photoorg.errors import Cancelled
+
+        self._model_loading = False
+        self._download = None
+        self.model_id = None
+        self.model_error = (
+            "the download was stopped; Retry goes on from where it stopped"
+            if isinstance(exc, Cancelled)
+            else str(exc)
+        )
+        if not _is_expected(exc):
+            log.error("loading the model failed", exc_info=exc)
+        self.model_failed.emit(self.model_error)
 
     def cancel_token(self) -> CancelToken:
         """A token for a long job; ``close`` cancels every one still registered."""

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -130,16 +131,44 @@ class Banner(QFrame):
         self.action_button = QPushButton("Choose Model Folder…", self)
         self.action_button.setObjectName("bannerAction")
         self.retry_button = QPushButton("Retry", self)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("bannerProgress")
+        self.cancel_button = QPushButton("Cancel", self)
         self.close_button = QPushButton("Dismiss", self)
         self.close_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.message, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.cancel_button)
         layout.addWidget(self.action_button)
         layout.addWidget(self.retry_button)
         layout.addWidget(self.close_button)
         self.hide()
 
     def show_message(self, text: str) -> None:
+        """A message with its buttons (the caller picks which), no progress bar."""
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.close_button.show()
         self.message.setText(text)
         self.show()
+
+    def show_download(self, done: int, total: int) -> None:
+        """A model download on its way: bytes so far, a progress bar and Cancel."""
+        for button in (self.action_button, self.retry_button, self.close_button):
+            button.hide()
+        self.progress.show()
+        self.cancel_button.show()
+        if total > 0:  # QProgressBar holds ints: count in KiB to stay below 2**31
+            self.progress.setRange(0, max(1, total // 1024))
+            self.progress.setValue(done // 1024)
+            self.message.setText(f"Downloading the model: {_mb(done)} of {_mb(total)}")
+        else:
+            self.progress.setRange(0, 0)  # busy: size not known yet
+            self.message.setText(f"Downloading the model: {_mb(done)}")
+        self.show()
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"

@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         ctx.open_failed.connect(self._on_open_failed)
         ctx.changed.connect(self.refresh_overview)
         ctx.model_loading.connect(lambda: self.model_status.setText("Loading the model…"))
+        ctx.model_downloading.connect(self.banner.show_download)
         ctx.model_ready.connect(self._on_model_ready)
         ctx.model_failed.connect(self._on_model_failed)
         self.sidebar.scope_changed.connect(self._on_scope_changed)
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.watcher.rescan_needed.connect(self._on_folders_changed)
         self.banner.action_button.clicked.connect(self.choose_model_folder)
         self.banner.retry_button.clicked.connect(self.ctx.load_model)
+        self.banner.cancel_button.clicked.connect(self.ctx.cancel_download)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence("Ctrl+L"), self, self.focus_search)
 

@@ -90,3 +90,42 @@ def test_settings_apply_and_window_state_is_restored(qtbot, make_window, tmp_pat
     assert store.value("window/splitter") is not None and sizes[0] > 0
     assert again.settings.thumbnail_size == 224 and again.settings.threads == 3
     again.shutdown()
+
+
+def test_model_download_shows_progress_and_can_be_cancelled(
+    qtbot, make_window, tmp_path: Path, monkeypatch
+):
+    """Weights not on disk: the banner shows the bytes coming in, and Cancel stops it."""
+    import threading
+
+    from photoorg.core.library import Library
+    from photoorg.errors import Cancelled
+
+    asked = threading.Event()
+
+    def fake_download(self, progress, cancel):  # the hub, 600 MB away
+        total = 600_000_000
+        for done in range(0, total, 50_000_000):
+            progress("downloading", done, total)
+            threading.Event().wait(0.15)  # the relay passes a few updates a second
+            if done >= 100_000_000:
+                asked.set()
+                while not cancel.cancelled:
+                    threading.Event().wait(0.01)
+                raise Cancelled("download cancelled")
+
+    monkeypatch.setattr(Library, "model_needs_download", lambda self: True)
+    monkeypatch.setattr(Library, "download_model", fake_download)
+    window = make_window(tmp_path / "catalog", model="ViT-B-32:laion2b_s34b_b79k")
+    window.ctx.load_model()
+    banner = window.banner
+    in_kib = 100_000_000 // 1024  # the bar counts KiB (a QProgressBar holds ints)
+    qtbot.waitUntil(lambda: asked.is_set() and banner.progress.value() >= in_kib, timeout=10_000)
+    assert banner.isVisible() and banner.progress.isVisible()
+    assert "Downloading the model" in banner.message.text() and "600 MB" in banner.message.text()
+    assert banner.cancel_button.isVisible() and not banner.retry_button.isVisible()
+    qtbot.mouseClick(banner.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: banner.retry_button.isVisible(), timeout=10_000)
+    assert "stopped" in banner.message.text()
+    assert not banner.progress.isVisible() and not banner.cancel_button.isVisible()
+    assert window.ctx.model_id is None
