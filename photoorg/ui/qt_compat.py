@@ -5,9 +5,10 @@ PySide6 6.12.0 on CPython 3.11 (and older) returns ``None`` from every void meth
 reference to it: each call drops None's reference count by one, and after some tens
 of thousands of calls the interpreter aborts with "Fatal Python error: none_dealloc:
 deallocating None". PySide6 6.11 does not do this, and on CPython 3.12+ None is
-immortal so the miscount is harmless. Until the pin in pyproject.toml keeps 6.12.0
-away everywhere, ``protect_none`` detects the miscount and does what CPython 3.12
-does: it makes None's count so large that it can never reach zero.
+immortal so the miscount is harmless. pyproject.toml excludes 6.12.0; should a later
+release bring the bug back (or an environment hold 6.12.0 anyway), ``protect_none``
+detects the miscount at start-up and does what CPython 3.12 does: it makes None's
+count so large that it can never reach zero. With good bindings it does nothing.
 """
 
 from __future__ import annotations

@@ -149,15 +149,3 @@ def search(qtbot, window: MainWindow, text: str) -> None:
 def shown_paths(window: MainWindow) -> list[str]:
     model = window.browser.model
     return [model.path(r) for r in range(model.rowCount())]
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The window tests run with ``make test-slow``, not in CI's default suite.
-
-    In the last full run on the loaded 2-core build machine one of them stalled for
-    minutes; until that is understood they must not hold CI's 25-minute budget hostage.
-    """
-    ui_dir = Path(__file__).parent
-    for item in items:
-        if ui_dir in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.slow)

@@ -34,7 +34,9 @@ def test_add_the_corpus_folder_and_watch_progress_finish(qtbot, make_window, tmp
     qtbot.waitUntil(
         lambda: window.browser.model.rowCount() == summary["added"], timeout=START_TIMEOUT
     )
-    assert window.sidebar.select_scope(Scope("folder", str(corpus.resolve())))
+    # The sidebar's folder list is refreshed on a worker after the index finished.
+    folder = Scope("folder", str(corpus.resolve()))
+    qtbot.waitUntil(lambda: window.sidebar.select_scope(folder), timeout=START_TIMEOUT)
     qtbot.waitUntil(
         lambda: f"{summary['added']} in the library" in window.status_text.text().replace(",", ""),
         timeout=START_TIMEOUT,
