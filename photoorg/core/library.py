@@ -387,7 +387,8 @@ class Library:
         if not query_vector.any():
             return []
         allowed = None if merged.is_empty() else sql_filters.matching_ids(self.catalog.read, merged)
-        excluded = set(exclude)
+        # A photo asked for by example is what the user already has: show what is like it.
+        excluded = set(exclude) | self._example_ids(parsed.terms)
         index = self._index_keeper().index()
         if len(index) == 0:
             raise UsageError("nothing is encoded yet: run photoorg index PATH first")
@@ -477,6 +478,14 @@ class Library:
             else:
                 rows.append(self._image_vector(Path(term.value), model))
         return np.stack(rows).astype(np.float32)
+
+    def _example_ids(self, terms: Sequence[Term]) -> set[int]:
+        """Catalog photos given as positive example terms (by id or by path)."""
+        ids = {int(t.value) for t in terms if t.kind == "photo" and t.weight > 0}
+        paths = [t.value for t in terms if t.kind == "image" and t.weight > 0]
+        if paths:
+            ids |= set(photos.photo_ids_by_path(self.catalog.read, paths).values())
+        return ids
 
     def _stored_vector(self, photo_id: int, model: Any) -> np.ndarray:
         found = embeddings.get(self.catalog.read, model.id, [photo_id], model.dim)

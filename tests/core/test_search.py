@@ -80,6 +80,11 @@ def test_example_photo_query_returns_its_twins_first(indexed, tmp_path):
     similar = library.similar([original], limit=5)
     assert original not in {h.path for h in similar}
     assert all(truth[h.path] == scene for h in similar[:3])
+    # A catalog photo as a term, by path or by id: its twins, not the photo itself.
+    for query in (original, f"photo:{library.photo_id(original)}"):
+        hits = library.search(query, limit=5)
+        assert original not in {h.path for h in hits}
+        assert truth[hits[0].path] == scene
 
 
 def test_image_and_text_terms_combine(indexed, tmp_path):
