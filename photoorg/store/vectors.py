@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Union
@@ -393,6 +394,7 @@ class VectorIndex:
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+        _remove_stale_temporaries(path)
         return IndexManifest(sha256, size, count, deleted, self._dim, model)
 
     @classmethod
@@ -476,3 +478,20 @@ def _last_of_duplicates(ids: np.ndarray, vectors: np.ndarray) -> tuple[np.ndarra
         return ids, vectors
     keep = np.sort(len(ids) - 1 - first_in_reversed)
     return ids[keep], vectors[keep]
+
+
+STALE_TEMPORARY_S = 600
+"""A save's temporary file this old was left by a killed process (a save takes seconds)."""
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete half-written saves that a killed process left beside ``path``.
+
+    They can be as large as the index itself (2 GB at a million photos). Only old ones:
+    a young one may be another process's save in progress.
+    """
+    cutoff = time.time() - STALE_TEMPORARY_S
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()

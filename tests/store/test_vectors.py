@@ -370,6 +370,21 @@ def test_failed_save_leaves_the_previous_file_intact(
     VectorIndex.load(path, dim=DIM, model=MODEL, expected=manifest)
 
 
+def test_a_save_removes_what_a_killed_save_left_behind(tmp_path: Path) -> None:
+    """A process killed mid-save leaves its temporary file; a later save deletes it once
+    it is clearly abandoned, and leaves a young one (another process's save) alone."""
+    index, _ = small(20)
+    path = tmp_path / "vectors.hnsw"
+    abandoned = tmp_path / ".vectors.hnsw.killed.tmp"
+    recent = tmp_path / ".vectors.hnsw.busy.tmp"
+    for leftover in (abandoned, recent):
+        leftover.write_bytes(b"half an index")
+    old = time.time() - vectors_module.STALE_TEMPORARY_S - 60
+    os.utime(abandoned, (old, old))
+    index.save(path, MODEL)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [recent.name, path.name]
+
+
 class _ShortWriter:
     """Stands in for hnswlib.Index and, like hnswlib on a full disk, writes a short file
     without reporting an error."""
