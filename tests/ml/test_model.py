@@ -129,3 +129,47 @@ def test_text_tower_skips_padding_without_changing_any_embedding(tiny_clip_spec)
     # One at a time (each trimmed to its own length) gives the same as in a batch.
     alone = ClipModel.load(tiny_clip_spec, "cpu").encode_texts(texts[:1])
     assert abs(alone[0] - reference[0]).max() < 1e-5
+
+
+def test_a_resnet_image_tower_works_like_a_vit(tmp_path):
+    """open_clip's other image-tower family (ModifiedResNet, as in RN50), as a tiny
+    random model in a local-dir folder: loaded, preprocessed and encoded the same way."""
+    import json
+
+    import open_clip
+    from PIL import Image
+    from safetensors.torch import save_file
+
+    model_cfg = {
+        "embed_dim": 32,
+        "vision_cfg": {"image_size": 64, "layers": [1, 1, 1, 1], "width": 16},
+        "text_cfg": {
+            "context_length": 16,
+            "vocab_size": 49408,
+            "width": 32,
+            "heads": 2,
+            "layers": 1,
+        },
+    }
+    preprocess_cfg = {"size": 64, "mean": [0.5] * 3, "std": [0.25] * 3}
+    built = open_clip.CLIP(**model_cfg)
+    assert type(built.visual).__name__ == "ModifiedResNet"
+    folder = tmp_path / "tiny-rn"
+    folder.mkdir()
+    save_file(
+        {k: v.contiguous() for k, v in built.state_dict().items()},
+        str(folder / "open_clip_model.safetensors"),
+    )
+    (folder / "open_clip_config.json").write_text(
+        json.dumps({"model_cfg": model_cfg, "preprocess_cfg": preprocess_cfg})
+    )
+    model = ClipModel.load(f"local-dir:{folder}", "cpu")
+    assert model.image_size == 64 and model.dim == 32
+    pictures = [Image.new("RGB", (300, 200), colour) for colour in ("red", "blue")]
+    images = model.encode_images([model.prepare(p) for p in pictures])
+    texts = model.encode_texts(["a red picture", "a blue picture"])
+    assert images.shape == (2, 32) and texts.shape == (2, 32)
+    assert abs(float((images**2).sum(axis=1).max()) - 1) < 1e-4
+    with torch.inference_mode():
+        reference = model.model.encode_text(model.tokenizer(["a red picture"]), normalize=True)
+    assert abs(texts[0] - reference[0].numpy()).max() < 1e-5
