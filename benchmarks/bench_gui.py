@@ -44,8 +44,8 @@ def build_catalog(catalog: Path, count: int) -> None:
 
     from PIL import Image
 
+    from benchmarks import fake_library
     from photoorg.config import Paths
-    from photoorg.store import photos
     from photoorg.store.catalog import Catalog
 
     paths = Paths(catalog)
@@ -59,31 +59,8 @@ def build_catalog(catalog: Path, count: int) -> None:
         colour = ((i * 37) % 256, (i * 91) % 256, (i * 53) % 256)
         Image.new("RGB", (256, 192), colour).save(buf, "JPEG", quality=85)
         target.write_bytes(buf.getvalue())
-    root_path = "/bench/photos"
     with Catalog(paths.database) as store, store.write() as db:
-        root = photos.add_root(db, root_path)
-        rows = []
-        for i in range(count):
-            folder = f"{root_path}/{i // 10000:02d}/{(i // 100) % 100:02d}"
-            record = photos.PhotoRecord(
-                path=f"{folder}/IMG_{i:06d}.jpg",
-                folder=folder,
-                size=2_000_000 + i,
-                mtime_ns=1_600_000_000_000_000_000 + i,
-                sha256=hashes[i % THUMBNAIL_FILES],
-                format="JPEG",
-                width=4000,
-                height=3000,
-                orientation=1,
-                taken_at=f"20{10 + i % 14:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}T12:00:00",
-                taken_at_source="exif",
-            )
-            rows.append(record.row() | {"root_id": root.id})
-        columns = list(rows[0])
-        db.conn.executemany(
-            f"INSERT INTO photos ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            [list(r.values()) for r in rows],
-        )
+        fake_library.add_photos(db, count, shas=hashes)
 
 
 # -- (a) start-up ---------------------------------------------------------------------------

@@ -31,9 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks import fake_library
 from photoorg.core import labels as labelset
 from photoorg.core.library import Library
-from photoorg.store import embeddings, photos
+from photoorg.store import embeddings
 from photoorg.store import labels as store
 
 MODEL = "local-dir:/nonexistent/bench-model"  # never loaded: every prompt is cached
@@ -49,31 +50,7 @@ def build(home: Path, n: int, labels: int, dim: int, threshold: float) -> Librar
     library = Library(home, model=MODEL)
     model_id = library.model_name_id()
     with library.catalog.write() as db:
-        root = photos.add_root(db, "/bench")
-        rows = [
-            (
-                root.id,
-                f"/bench/{i // 1000:03d}/img_{i:06d}.jpg",
-                f"/bench/{i // 1000:03d}",
-                1,
-                1,
-                f"{i:064x}",
-                "JPEG",
-                64,
-                64,
-                "2020-01-01T00:00:00",
-                "file",
-                "2020-01-01T00:00:00",
-            )
-            for i in range(n)
-        ]
-        db.conn.executemany(
-            "INSERT INTO photos(root_id, path, folder, size, mtime_ns, sha256, format, width, "
-            "height, "
-            "taken_at, taken_at_source, scanned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        ids = [r[0] for r in db.execute("SELECT id FROM photos ORDER BY id")]
+        ids = fake_library.add_photos(db, n)
         for start in range(0, n, 10_000):
             chunk = ids[start : start + 10_000]
             embeddings.save(db, model_id, chunk, unit(rng, len(chunk), dim))
