@@ -216,8 +216,12 @@ def cmd_roots(args: argparse.Namespace) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
+    bar = ProgressBar()
     with open_library(args) as library:
-        groups = library.duplicates(threshold=args.threshold)
+        try:
+            groups = library.duplicates(threshold=args.threshold, progress=bar)
+        finally:
+            bar.close()
     emit(
         args,
         groups,

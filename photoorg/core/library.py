@@ -528,11 +528,21 @@ class Library:
 
     # -- duplicates -----------------------------------------------------------------------
 
-    def duplicates(self, threshold: float = 0.95, *, neighbours: int = 8) -> list[dict[str, Any]]:
+    def duplicates(
+        self,
+        threshold: float = 0.95,
+        *,
+        neighbours: int = 8,
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> list[dict[str, Any]]:
         """Groups of exact copies (same content) and near-duplicates (cosine >= threshold).
 
         Each group lists its photos best first: the largest resolution, then file size.
+        Every photo's neighbours are looked up (about a millisecond each), so a large
+        library reports progress ("comparing", photos done, all) and can be cancelled.
         """
+        cancel = cancel or CancelToken()
         if not -1.0 <= threshold <= 1.0:
             raise UsageError("--threshold is a cosine similarity between -1 and 1")
         db = self.catalog.read
@@ -555,15 +565,21 @@ class Library:
                 x = parent[x]
             return x
 
-        if embeddings.count(db, self.model_name_id()):
+        total = embeddings.count(db, self.model_name_id())
+        if total:
             model = self.model()
             index = self._index_keeper().index()
+            done = 0
             for ids, vectors in embeddings.stream(db, model.id, model.dim):
+                progress("comparing", done, total)
+                cancel.check()
                 found, scores = index.search(vectors, min(neighbours, len(index)))
+                done += len(ids)
                 for photo_id, row_ids, row_scores in zip(ids, found, scores, strict=True):
                     for other, score in zip(row_ids, row_scores, strict=True):
                         if other != photo_id and score >= threshold:
                             parent[find(int(photo_id))] = find(int(other))
+            progress("comparing", done, total)
         near: dict[int, list[int]] = {}
         for photo_id in list(parent):
             near.setdefault(find(photo_id), []).append(photo_id)

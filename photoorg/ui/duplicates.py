@@ -26,17 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.core.jobs import CancelToken, Progress
+from photoorg.errors import Cancelled
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.file_actions import copy_files
+from photoorg.ui.runner import ProgressRelay
 from photoorg.ui.text import human_size, plain_label, tooltip
 
 CELL = 150
 PathRole = Qt.ItemDataRole.UserRole + 1
 
 
-def load_groups(lib, threshold: float) -> list[dict[str, Any]]:
+def load_groups(
+    lib, threshold: float, progress: Progress, cancel: CancelToken
+) -> list[dict[str, Any]]:
     """Worker side: the Library's groups, each photo with its thumbnail as a QImage."""
-    groups = lib.duplicates(threshold=threshold)
+    groups = lib.duplicates(threshold=threshold, progress=progress, cancel=cancel)
     for group in groups:
         for photo in group["photos"]:
             try:
@@ -66,6 +71,9 @@ class DuplicatesDialog(QDialog):
         self._ctx = ctx
         self.groups: list[dict[str, Any]] = []
         self.loading = False
+        self._token: CancelToken | None = None
+        self._relay = ProgressRelay(parent=self)
+        self._relay.progressed.connect(self._show_progress)
 
         self.threshold = QDoubleSpinBox(self)
         self.threshold.setRange(0.80, 1.0)
@@ -117,16 +125,32 @@ class DuplicatesDialog(QDialog):
         self.loading = True
         self.status.setText("Looking for duplicates…")
         self.find_button.setEnabled(False)
+        self._token = token = self._ctx.cancel_token()
+        progress = self._relay.callback()
         started = self._ctx.call(
-            lambda lib: load_groups(lib, threshold), self._on_groups, self._on_error
+            lambda lib: load_groups(lib, threshold, progress, token),
+            self._on_groups,
+            self._on_error,
         )
         if not started:
             self._on_error(RuntimeError("the catalog is not open"))
 
+    def _show_progress(self, _phase: str, done: int, total: int) -> None:
+        if self.loading and total:
+            self.status.setText(f"Comparing photos… {done:,} of {total:,}")
+
+    def done(self, result: int) -> None:
+        """Closing the dialog stops a search for duplicates still on its way."""
+        if self._token is not None:
+            self._token.cancel()
+        super().done(result)
+
     def _on_error(self, exc: BaseException) -> None:
         self.loading = False
         self.find_button.setEnabled(True)
-        self.status.setText(f"Could not look for duplicates: {exc}")
+        self.status.setText(
+            "Stopped." if isinstance(exc, Cancelled) else f"Could not look for duplicates: {exc}"
+        )
 
     def _on_groups(self, groups: list[dict[str, Any]]) -> None:
         self.loading = False

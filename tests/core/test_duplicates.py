@@ -42,6 +42,30 @@ def test_exact_and_near_duplicates_best_first(library_with_copies, tiny_clip_spe
     assert group["photos"][-1]["path"] == small
 
 
+def test_comparing_reports_progress_and_can_be_cancelled(
+    library_with_copies, tiny_clip_spec, monkeypatch
+):
+    from photoorg.core.jobs import CancelToken
+    from photoorg.errors import Cancelled
+    from photoorg.store import embeddings
+
+    root, photos, _, _ = library_with_copies
+    monkeypatch.setattr(embeddings, "STREAM_CHUNK", 10)  # several steps for 38 photos
+    with Library(root / "catalog", model=tiny_clip_spec, device="cpu") as library:
+        library.index([photos])
+        steps: list[tuple[int, int]] = []
+        library.duplicates(progress=lambda phase, done, total: steps.append((done, total)))
+        assert steps[0] == (0, 38) and steps[-1] == (38, 38) and len(steps) > 3
+        token = CancelToken()
+
+        def stop_after_first(phase, done, total):
+            if done:
+                token.cancel()
+
+        with pytest.raises(Cancelled):
+            library.duplicates(progress=stop_after_first, cancel=token)
+
+
 def test_exact_duplicates_need_no_model(tmp_path):
     photos = tmp_path / "photos"
     truth = sc.write_library(photos, 4, seed=1, size=64)
