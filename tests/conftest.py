@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+# No test needs a display, and without one Qt aborts the process: windows made by any
+# test (the window suite, the reliability suite's) go offscreen unless told otherwise.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # tests/ has no __init__.py (pytest's default rootdir import mode), so make the repo
 # root importable for ``tests.support``; a ``pythonpath = ["."]`` pytest setting would

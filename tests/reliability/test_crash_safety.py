@@ -41,6 +41,7 @@ from photoorg.config import Paths
 from photoorg.core.index_keeper import IndexKeeper
 from photoorg.core.repair import thumbnail_ok
 from photoorg.store.catalog import Catalog
+from photoorg.store.hnswfile import read_hnsw_file
 from tests.reliability import helpers
 from tests.support import scenes
 
@@ -84,8 +85,18 @@ def _run(photos: Path, home: Path, model: str) -> tuple[dict, float]:
     return json.loads(done.stdout), time.monotonic() - started
 
 
-def _kill_at(photos: Path, home: Path, model: str, delay: float) -> bool:
-    """Start an index run and SIGKILL it after ``delay`` s; False if it finished first."""
+def _model_loaded(pid: int) -> bool:
+    """Whether the child has mapped the model's weights: start-up is over, work begins."""
+    try:
+        return "safetensors" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def _kill_at(photos: Path, home: Path, model: str, delay: float, after_start: bool) -> bool:
+    """Start an index run and SIGKILL it ``delay`` s after it starts (``after_start``:
+    after it has loaded the model, so the kill lands in the work, not in the imports).
+    False if it finished first."""
     child = subprocess.Popen(
         _command(photos, home, model),
         cwd=helpers.REPO,
@@ -93,6 +104,9 @@ def _kill_at(photos: Path, home: Path, model: str, delay: float) -> bool:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    if after_start and Path("/proc").is_dir():
+        while child.poll() is None and not _model_loaded(child.pid):
+            time.sleep(0.02)
     try:
         _, err = child.communicate(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -140,7 +154,7 @@ def _check_after_crash(home: Path, photos: Path, model: str, facts: Counter) -> 
             assert np.isfinite(vector).all() and abs(float(vector @ vector) - 1) < 1e-3
         assert len(dims) <= 1
         stored = sorted(r[0] for r in vectors)
-        facts["photos catalogued at the kill", len(rows) // 50 * 50] += 1
+        facts[f"photos catalogued at the kill: {len(rows) // 50 * 50:3d}-"] += 1
         phase = (
             "scanning"
             if len(rows) < PHOTOS
@@ -151,13 +165,30 @@ def _check_after_crash(home: Path, photos: Path, model: str, facts: Counter) -> 
         facts[f"killed while {phase}"] += 1
         if not dims:
             return
-        # The index on disk: loaded as is if its manifest matches, else set aside and
-        # rebuilt; then brought in step. Either way it must end with the catalog's ids.
-        keeper = IndexKeeper(catalog, Paths(home), model, dims.pop())
+        dim = dims.pop()
+        keeper = IndexKeeper(catalog, Paths(home), model, dim)
+        facts[_index_file_state(keeper, stored)] += 1
+        # At the restart: loaded if its manifest matches (else set aside and rebuilt),
+        # then brought in step with the catalog. Either way: exactly the catalog's ids.
         assert sorted(keeper.index().ids().tolist()) == stored
-        facts["index repaired at restart" if keeper.notice else "index loaded as saved"] += 1
+        if keeper.notice:
+            facts["index: set aside and rebuilt at restart"] += 1
         again = IndexKeeper(catalog, Paths(home), model, keeper.dim)
         assert sorted(again.index().ids().tolist()) == stored and again.notice is None
+
+
+def _index_file_state(keeper: IndexKeeper, stored: list[int]) -> str:
+    """How the index file left by the kill compares with the catalog, before repair."""
+    if not keeper.file.exists():
+        return "index: no file yet (built at restart)"
+    try:
+        info = read_hnsw_file(keeper.file, dim=keeper.dim)
+    except (OSError, ValueError):
+        return "index: file unreadable (rebuilt at restart)"
+    live = sorted(info.labels[~info.deleted].tolist())
+    if live == stored:
+        return "index: file agreed with the catalog"
+    return "index: file behind the catalog (brought in step at restart)"
 
 
 def test_sigkill_during_scan_and_encode(tmp_path, model_spec):
@@ -170,6 +201,7 @@ def test_sigkill_during_scan_and_encode(tmp_path, model_spec):
     assert summary["added"] == summary["encoded"] == PHOTOS
     _, startup = _run(photos, tmp_path / "calibration", model_spec)
     work = max(full - startup, 1.0)
+    print(f"\ncalibration: full run {full:.1f} s, start-up {startup:.1f} s", flush=True)
     rng = random.Random(SEED)
     facts: Counter = Counter()
     kills = finished_first = catalogs = 0
@@ -180,10 +212,24 @@ def test_sigkill_during_scan_and_encode(tmp_path, model_spec):
         for _ in range(KILLS_PER_CATALOG):
             if kills >= KILLS:
                 break
-            # Somewhere between the late start-up and the end of what is left to do.
+            # One kill in eight lands in the start-up (imports, opening the catalog, loading
+            # the model); the others anywhere in what is left of the work.
+            during_start = rng.random() < 1 / 8
             left = (PHOTOS - _embedded(home / "catalog.sqlite3")) / PHOTOS
-            delay = rng.uniform(0.7 * startup, startup + work * max(left, 0.15))
-            if _kill_at(photos, home, model_spec, delay):
+            delay = (
+                rng.uniform(0.2, startup)
+                if during_start
+                else rng.uniform(0.0, work * max(left, 0.15))
+            )
+            begun = time.monotonic()
+            killed = _kill_at(photos, home, model_spec, delay, after_start=not during_start)
+            when = "from the start" if during_start else "after loading the model"
+            print(
+                f"  {home.name}: {'killed' if killed else 'finished'} after "
+                f"{time.monotonic() - begun:.1f} s (aimed at {delay:.1f} s {when})",
+                flush=True,
+            )
+            if killed:
                 kills += 1
             else:
                 finished_first += 1

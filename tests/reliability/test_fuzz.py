@@ -44,6 +44,13 @@ COUNTS: dict[str, int] = {}
 """Cases run per fuzz target in this session (read by the docs' figures)."""
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts():
+    yield
+    if COUNTS:  # shown with -s; docs/reliability.md quotes these
+        print("\nfuzz cases run: " + ", ".join(f"{k} {v}" for k, v in sorted(COUNTS.items())))
+
+
 def _corpus_samples() -> list[bytes]:
     if not CORPUS.is_dir():
         return []
