@@ -148,6 +148,11 @@ class Commands:
     def _message(self, text: str, timeout: int = 8000) -> None:
         self.window.statusBar().showMessage(text, timeout)
 
+    def _confirm(self, title: str, question: str) -> bool:
+        # literal(): a folder or album called "<b>x" would otherwise be shown as markup.
+        answer = QMessageBox.question(self.window, title, literal(question))
+        return answer == QMessageBox.StandardButton.Yes
+
     def _failed(self, what: str):
         return lambda exc: self._message(f"{what}: {exc}", 12000)
 
@@ -262,13 +267,10 @@ class Commands:
         return dialog
 
     def remove_root(self, path: str, dialog=None) -> None:
-        answer = QMessageBox.question(
-            self.window,
+        if not self._confirm(
             "Remove Folder",
-            # literal(): a folder called "<b>x" would otherwise be shown as markup.
-            literal(f"Forget the photos under {path} in the catalog? The files themselves stay."),
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+            f"Forget the photos under {path} in the catalog? The files themselves stay.",
+        ):
             return
 
         def remove(lib) -> list[str]:
@@ -388,14 +390,10 @@ class Commands:
             self._message("Select an album in the sidebar first.")
 
     def delete_album(self, name: str, confirm: bool = True) -> None:
-        if confirm:
-            answer = QMessageBox.question(
-                self.window,
-                "Delete Album",
-                literal(f"Delete the album “{name}”? Its photos stay in the library."),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if confirm and not self._confirm(
+            "Delete Album", f"Delete the album “{name}”? Its photos stay in the library."
+        ):
+            return
         self.ctx.call(
             lambda lib: lib.albums.delete(name),
             lambda _r: self.ctx.changed.emit(),

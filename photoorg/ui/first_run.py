@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.config import DEFAULT_MODEL
-from photoorg.ui.settings import choose_model_folder
+from photoorg.ui.settings import choose_model_folder, list_with_buttons
 from photoorg.ui.text import plain_label
 
 WELCOME = (
@@ -53,13 +53,7 @@ class FirstRunDialog(QDialog):
         add.clicked.connect(self.choose_folder)
         remove = QPushButton("Remove", self)
         remove.clicked.connect(lambda: self.folders.takeItem(self.folders.currentRow()))
-        folder_buttons = QVBoxLayout()
-        folder_buttons.addWidget(add)
-        folder_buttons.addWidget(remove)
-        folder_buttons.addStretch(1)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folders, 1)
-        folder_row.addLayout(folder_buttons)
+        folder_row = list_with_buttons(self.folders, add, remove)
 
         self.default_model = QRadioButton(
             f"Standard model ({DEFAULT_MODEL}; downloaded once, about 600 MB, if not here yet)",

@@ -74,6 +74,18 @@ class AppSettings:
         store.sync()
 
 
+def list_with_buttons(items: QWidget, *buttons: QPushButton) -> QHBoxLayout:
+    """A list with its buttons stacked at its right (the folder lists of the dialogs)."""
+    column = QVBoxLayout()
+    for button in buttons:
+        column.addWidget(button)
+    column.addStretch(1)
+    row = QHBoxLayout()
+    row.addWidget(items, 1)
+    row.addLayout(column)
+    return row
+
+
 def choose_model_folder(parent: QWidget | None) -> str | None:
     """Ask for a local open_clip model folder; returns a ``local-dir:`` model name."""
     folder = QFileDialog.getExistingDirectory(
@@ -132,13 +144,7 @@ class SettingsDialog(QDialog):
         remove_root = QPushButton("Remove", self)
         remove_root.setToolTip("Forget this folder's photos in the catalog (the files stay)")
         remove_root.clicked.connect(self._remove_root)
-        root_buttons = QVBoxLayout()
-        root_buttons.addWidget(add_root)
-        root_buttons.addWidget(remove_root)
-        root_buttons.addStretch(1)
-        roots_row = QHBoxLayout()
-        roots_row.addWidget(self.roots, 1)
-        roots_row.addLayout(root_buttons)
+        roots_row = list_with_buttons(self.roots, add_root, remove_root)
 
         self.catalog = QLineEdit(current.catalog, self)
         self.catalog.setObjectName("catalogField")
