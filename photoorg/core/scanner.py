@@ -278,17 +278,32 @@ class Scanner:
         summary = ScanSummary()
         with self.catalog.write() as db:
             to_read, missing = self._walk_roots(db, roots, summary, progress, cancel)
-        self._read_all(
-            to_read,
-            missing,
-            summary,
-            batch_size,
-            decode_side,
-            preprocess,
-            on_pixels,
-            progress,
-            cancel,
-        )
+        by_hash: dict[str, list[str]] = defaultdict(list)
+        for path, known in missing.items():
+            by_hash[known.sha256].append(path)
+        total = len(to_read)
+        done = 0
+        batch: list[Read | Unreadable] = []
+
+        def work(listed: Listed) -> Read | Unreadable:
+            if cancel.cancelled:
+                return Unreadable(listed, "cancelled")
+            return read_file(listed, self.paths, decode_side, preprocess)
+
+        progress("reading", 0, total)
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="photoorg-read") as pool:
+            window = max(self.workers * 4, batch_size * 2)
+            for result in in_order(pool, work, to_read, window):
+                if cancel.cancelled:
+                    break
+                batch.append(result)
+                done += 1
+                if len(batch) >= batch_size:
+                    self._store(batch, missing, by_hash, summary, on_pixels)
+                    batch = []
+                progress("reading", done, total)
+            self._store(batch, missing, by_hash, summary, on_pixels)
+        cancel.check()
         with self.catalog.write() as db:
             gone = [known.id for known in missing.values()]
             store.delete_photos(db, gone)
@@ -359,45 +374,6 @@ class Scanner:
     def _mark_offline(self, db, root: store.Root, summary: ScanSummary) -> None:
         store.set_root_online(db, root.id, False)
         summary.offline_roots.append(root.path)
-
-    def _read_all(
-        self,
-        to_read,
-        missing,
-        summary,
-        batch_size,
-        decode_side,
-        preprocess,
-        on_pixels,
-        progress,
-        cancel,
-    ) -> None:
-        by_hash: dict[str, list[str]] = defaultdict(list)
-        for path, known in missing.items():
-            by_hash[known.sha256].append(path)
-        total = len(to_read)
-        done = 0
-        batch: list[Read | Unreadable] = []
-
-        def work(listed: Listed) -> Read | Unreadable:
-            if cancel.cancelled:
-                return Unreadable(listed, "cancelled")
-            return read_file(listed, self.paths, decode_side, preprocess)
-
-        progress("reading", 0, total)
-        with ThreadPoolExecutor(self.workers, thread_name_prefix="photoorg-read") as pool:
-            window = max(self.workers * 4, batch_size * 2)
-            for result in in_order(pool, work, to_read, window):
-                if cancel.cancelled:
-                    break
-                batch.append(result)
-                done += 1
-                if len(batch) >= batch_size:
-                    self._store(batch, missing, by_hash, summary, on_pixels)
-                    batch = []
-                progress("reading", done, total)
-            self._store(batch, missing, by_hash, summary, on_pixels)
-        cancel.check()
 
     def _store(self, batch, missing, by_hash, summary, on_pixels) -> None:
         if not batch:
