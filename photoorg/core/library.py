@@ -25,6 +25,7 @@ from photoorg.core.scanner import Scanner
 from photoorg.errors import CatalogDamagedError, CatalogError, PhotoOrgError, UsageError
 from photoorg.store import embeddings, photos
 from photoorg.store import filters as sql_filters
+from photoorg.store import labels as label_store
 from photoorg.store.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -313,13 +314,8 @@ class Library:
         return row
 
     def tags_of(self, photo_id: int) -> list[dict[str, Any]]:
-        rows = self.catalog.read.query(
-            "SELECT l.name AS label, t.score, t.probability, t.source FROM tags t "
-            "JOIN labels l ON l.id = t.label_id WHERE t.photo_id = ? "
-            "ORDER BY t.source = 'rejected', t.score DESC",
-            [photo_id],
-        )
-        return list(rows)
+        """A photo's tags (label, parent, score, probability, source), rejected ones last."""
+        return label_store.tags_of(self.catalog.read, photo_id)
 
     def thumbnail_path(self, photo_id: int) -> Path | None:
         """The photo's thumbnail file, checked first: a damaged or missing one is made

@@ -134,7 +134,7 @@ class Tagging:
 
     def tags(self, photo_id: int) -> list[dict[str, Any]]:
         """A photo's tags: label, parent, score, probability, source (rejected ones last)."""
-        return store.tags_of(self.catalog.read, photo_id)
+        return self.library.tags_of(photo_id)
 
     def set_decision(
         self, photo_ids: Iterable[int], label_name: str, decision: str | None, *, retag: bool = True
