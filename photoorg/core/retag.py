@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from photoorg.core import classifier as cls
-from photoorg.core.jobs import CancelToken, Progress
+from photoorg.core.jobs import CancelToken, Progress, no_progress
 from photoorg.core.photomatrix import PhotoMatrix, Snapshot
 from photoorg.core.tagger import Classifier, Classifiers
 from photoorg.core.tagstate import KEY_BASE, Tags, TagState, keys
@@ -27,20 +27,15 @@ SCORE_EPSILON = 1e-6
 """Smaller score changes are not written back (float32 noise between block sizes)."""
 
 
-def prompt_texts(labels: list[store.StoredLabel]) -> list[str]:
-    """Every prompt (and negative prompt) of the enabled labels, the label name filled in."""
-    return [
-        t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
-    ]
-
-
 class Engine:
     """Re-tags one catalog; ``text_vectors`` and ``logit_scale`` come from ``Tagging``."""
 
     def __init__(
         self,
         catalog: Catalog,
-        text_vectors: Callable[[str, int, list[str]], dict[str, np.ndarray]],
+        text_vectors: Callable[
+            [str, int, list[str], Progress, CancelToken | None], dict[str, np.ndarray]
+        ],
         logit_scale: Callable[[str], float],
     ) -> None:
         self.catalog = catalog
@@ -51,11 +46,25 @@ class Engine:
         self._thresholds: dict[tuple[int, bytes], float] = {}
 
     def classifiers(
-        self, labels: list[store.StoredLabel], snapshot: Snapshot, tags: Tags
+        self,
+        labels: list[store.StoredLabel],
+        snapshot: Snapshot,
+        tags: Tags,
+        progress: Progress = no_progress,
+        cancel: CancelToken | None = None,
     ) -> Classifiers:
-        """One classifier per label: prompt ensemble, examples, threshold."""
-        texts = prompt_texts(labels)
-        vectors = self._text_vectors(snapshot.model, snapshot.dim, texts) if texts else {}
+        """One classifier per label: prompt ensemble, examples, threshold.
+
+        Prompts new to this model go through the text tower first ("embedding labels").
+        """
+        texts = [
+            t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
+        ]
+        vectors = (
+            self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
+            if texts
+            else {}
+        )
         has_group = any(s.label.exclusive_group for s in labels if s.label.enabled)
         logit_scale = self._logit_scale(snapshot.model) if has_group else 100.0
         sample = snapshot.sample(self.catalog, SAMPLE_SIZE)
@@ -158,7 +167,7 @@ class Engine:
     ) -> dict[str, Any]:
         """The changes a re-tag of ``chosen`` makes (over ``scope`` rows, or all)."""
         tags = self.state.current(self.catalog.read)
-        classifiers = self.classifiers(chosen, snapshot, tags)
+        classifiers = self.classifiers(chosen, snapshot, tags, progress, cancel)
         if every_label:
             rows = np.arange(len(tags.key))  # every label: skip the membership test
         else:

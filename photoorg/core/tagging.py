@@ -29,7 +29,7 @@ from photoorg.core.jobs import CancelToken, Progress, no_progress
 from photoorg.core.labels import Label, default_labels, read_file, to_toml
 from photoorg.core.photomatrix import Snapshot
 from photoorg.core.query import Filters
-from photoorg.core.retag import Engine, member, prompt_texts
+from photoorg.core.retag import Engine, member
 from photoorg.core.tagstate import KEY_BASE, keys
 from photoorg.core.xmp import write_atomically
 from photoorg.errors import UsageError
@@ -236,8 +236,6 @@ class Tagging:
             snapshot = self._snapshot()
             if snapshot is None or not chosen:
                 return result
-            # Embedded here, with progress, so that the engine finds them all stored.
-            self._text_vectors(snapshot.model, snapshot.dim, prompt_texts(chosen), progress, cancel)
             scope = None
             if folder is not None:
                 wanted = self.scope(folder=folder)
