@@ -48,12 +48,22 @@ SUMMARY_MIN_FRACTION = 0.2
 _DECISION_CODES = [store.SOURCE_CODE[s] for s in store.DECISIONS]
 
 
+CLOSEST_SHOWN = 24  # photos a preview offers as examples when none reaches the threshold
+
+
 @dataclass(frozen=True)
 class Preview:
-    """What a (possibly unsaved) label would tag: how many photos, and the best ones."""
+    """What a (possibly unsaved) label would tag: how many photos, and the best ones.
+
+    When no photo reaches the threshold, ``hits`` holds the closest photos instead and
+    ``closest`` is true: an empty preview would leave the user nothing to teach the label
+    with, and a strict threshold (or a model that scores this label low) is exactly when
+    examples help most.
+    """
 
     count: int
     hits: list[tuple[int, float]]
+    closest: bool = False
 
 
 class Tagging:
@@ -295,12 +305,32 @@ class Tagging:
         auto = np.concatenate(found) if found else np.zeros(0, np.int64)
         auto = auto[~np.isin(auto, tags.photo[people])]
         members = np.union1d(auto, carried)
-        if not len(members) or classifiers.matrix.shape[0] == 0:
+        if classifiers.matrix.shape[0] == 0:
             return Preview(len(members), [])
+        if not len(members):
+            shown = min(limit, CLOSEST_SHOWN)
+            return self._closest(snapshot, classifiers.matrix[0], tags.photo[people], shown)
         present = members[snapshot.positions(members) >= 0]
         scores = snapshot.vectors(self.catalog, present.tolist()) @ classifiers.matrix[0]
         order = np.argsort(-scores, kind="stable")[:limit]
         return Preview(len(members), [(int(present[i]), float(scores[i])) for i in order])
+
+    def _closest(self, snapshot, direction: np.ndarray, decided: np.ndarray, limit: int) -> Preview:
+        """The ``limit`` photos nearest to ``direction`` that the user has not decided on."""
+        best_ids = np.zeros(0, np.int64)
+        best_scores = np.zeros(0, np.float32)
+        for ids, vectors in snapshot.chunks(self.catalog):
+            keep = ~np.isin(ids, decided)
+            ids = np.asarray(ids)[keep]
+            scores = np.asarray(vectors)[keep] @ direction
+            best_ids = np.concatenate([best_ids, ids.astype(np.int64)])
+            best_scores = np.concatenate([best_scores, scores.astype(np.float32)])
+            if len(best_ids) > limit:
+                top = np.argpartition(-best_scores, limit)[:limit]
+                best_ids, best_scores = best_ids[top], best_scores[top]
+        order = np.argsort(-best_scores, kind="stable")
+        hits = [(int(best_ids[i]), float(best_scores[i])) for i in order]
+        return Preview(0, hits, closest=True)
 
     def after_index(
         self, *, encoded: bool, progress: Progress = no_progress, cancel: CancelToken | None = None

@@ -46,8 +46,9 @@ class PreviewHit:
     taken_at: str = ""
 
 
-def run_preview(lib, label) -> tuple[int, PhotoRows]:
-    """Worker side: how many photos the label would carry, and the best of them."""
+def run_preview(lib, label) -> tuple[int, PhotoRows, bool]:
+    """Worker side: how many photos the label would carry, the best of them (or, when
+    none would, the closest), and whether these are the closest."""
     preview = lib.tagging.preview(label, limit=PREVIEW_LIMIT)
     hits = []
     for photo_id, score in preview.hits:
@@ -55,7 +56,7 @@ def run_preview(lib, label) -> tuple[int, PhotoRows]:
         hits.append(
             PreviewHit(int(photo_id), info["path"], float(score), info.get("taken_at") or "")
         )
-    return int(preview.count), rows_from_hits(hits, scored=True)
+    return int(preview.count), rows_from_hits(hits, scored=True), preview.closest
 
 
 class LabelEditor(QDialog):
@@ -72,6 +73,7 @@ class LabelEditor(QDialog):
         self._generation = 0
         self._delivered = 0
         self.preview_count: int | None = None
+        self.preview_closest = False
 
         self.list = QListWidget(self)
         self.list.setObjectName("labelList")
@@ -278,16 +280,23 @@ class LabelEditor(QDialog):
             lambda exc: self._on_preview_failed(generation, exc),
         )
 
-    def _on_preview(self, generation: int, count: int, rows: PhotoRows) -> None:
+    def _on_preview(self, generation: int, count: int, rows: PhotoRows, closest: bool) -> None:
         if generation != self._generation:
             return
         self._delivered = generation
         self.error.setText("")
         self.preview_count = count
-        self.count_label.setText(
-            f"{count:,} photo{'s' if count != 1 else ''} would carry this label"
-            + (f" (best {len(rows)} shown)" if count > len(rows) else "")
-        )
+        if closest:
+            self.count_label.setText(
+                "No photo reaches the threshold. The closest are shown:"
+                " confirm the right ones to teach the label."
+            )
+        else:
+            self.count_label.setText(
+                f"{count:,} photo{'s' if count != 1 else ''} would carry this label"
+                + (f" (best {len(rows)} shown)" if count > len(rows) else "")
+            )
+        self.preview_closest = closest
         self.preview_model.set_rows(rows)
 
     def _on_preview_failed(self, generation: int, exc: BaseException) -> None:

@@ -184,6 +184,22 @@ def test_preview_matches_what_tagging_would_do(syn):
     assert tagging.preview(brand_new).count == 30
 
 
+def test_preview_offers_the_closest_photos_when_none_reaches_the_threshold(syn):
+    tagging = syn.library.tagging
+    # No cosine reaches 1.0: nothing would carry it, yet the user needs photos to teach it.
+    strict = Label(name="dog", prompts=("a photo of a tree.",), threshold=1.0)
+    syn.cache_prompts(strict)
+    preview = tagging.preview(strict, limit=5)
+    assert preview.count == 0
+    assert preview.closest
+    assert len(preview.hits) == 5
+    assert {p for p, _ in preview.hits} <= set(syn.ids("tree"))
+    scores = [s for _, s in preview.hits]
+    assert scores == sorted(scores, reverse=True)
+    loose = Label(name="dog", prompts=("a photo of a tree.",))
+    assert not tagging.preview(loose, limit=5).closest
+
+
 def test_changes_by_other_writers_are_seen(syn):
     tagging = syn.library.tagging
     tagging.tag()
