@@ -31,9 +31,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoorg.core import imaging
-from photoorg.core.encoding import default_batch_size
-from photoorg.core.library import Library
+from photoorg.media import decode as imaging
+from photoorg.services.indexing.encoding import default_batch_size
+from photoorg.services.library import Library
 
 PIPELINE_PHASES = ("listing", "reading", "encoding")
 """What ``Library.index`` reports while it scans and encodes (tagging comes after)."""

@@ -100,7 +100,7 @@ def measure_scrolling(catalog: Path, settings: Path, pages: int) -> dict[str, fl
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from photoorg.app import apply_look, build_window
+    from photoorg.ui.app import apply_look, build_window
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     apply_look(app)

@@ -31,8 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoorg.store import vectors as vectors_module
-from photoorg.store.vectors import VectorIndex
+from photoorg.store.vectors import index as vectors_module
+from photoorg.store.vectors.index import VectorIndex
 
 CHUNK = 20_000
 RANK = 32  # dimension of the subspace most variation lives in

@@ -23,7 +23,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoorg.core.library import Library
+from photoorg.services.library import Library
 
 
 def make_library(root: Path, count: int) -> None:

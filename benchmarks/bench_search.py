@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import fake_library
 from benchmarks.bench_encode import load_random_model
 from benchmarks.bench_index import CHUNK, Corpus
-from photoorg.core.library import Library
+from photoorg.services.library import Library
 from photoorg.store import embeddings
 
 WORDS = [

@@ -32,8 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import fake_library
-from photoorg.core import labels as labelset
-from photoorg.core.library import Library
+from photoorg.model import label as labelset
+from photoorg.services.library import Library
 from photoorg.store import embeddings
 from photoorg.store import labels as store
 

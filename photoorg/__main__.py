@@ -15,10 +15,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return self_test_main(args)
     if not args or args[0] in ("--gui",) or (args[0] == "--catalog" and len(args) == 2):
-        from photoorg.app import main as gui_main
+        from photoorg.ui.app import main as gui_main
 
         return gui_main(args)
-    from photoorg.cli import main as cli_main
+    from photoorg.cli.main import main as cli_main
 
     return cli_main(args)
 

@@ -78,7 +78,7 @@ def draw_photo(photo: TestPhoto, size: int = 256) -> Image.Image:
 
 def write_photos(folder: Path) -> list[Path]:
     """Write ``PHOTOS`` into ``folder`` (HEIC through pillow-heif, registered by imaging)."""
-    import photoorg.core.imaging  # noqa: F401  (registers the HEIF plugin with Pillow)
+    import photoorg.media.decode  # noqa: F401  (registers the HEIF plugin with Pillow)
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -95,7 +95,7 @@ def write_photos(folder: Path) -> list[Path]:
 
 def check_library(home: Path, photos_dir: Path, model_spec: str | None, facts: list[str]) -> None:
     """Scan, encode, search and tag with the core (no Qt)."""
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
 
     with Library(home, model=model_spec, device="cpu") as library:
         summary = library.index([photos_dir], encode=model_spec is not None)
@@ -185,9 +185,9 @@ def check_window(home: Path, model_spec: str | None, workdir: Path) -> str:
         return True
 
     try:
-        from photoorg.app import build_window
+        from photoorg.ui.app import build_window
     except ModuleNotFoundError as exc:
-        if exc.name not in ("photoorg.app", "photoorg.ui"):
+        if exc.name not in ("photoorg.ui.app", "photoorg.ui"):
             raise
         return _plain_window(app, wait)
 

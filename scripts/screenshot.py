@@ -28,7 +28,7 @@ CORPUS_PHOTOS = (
 
 def build_demo(work: Path) -> tuple[Path, str]:
     """Photos under work/Pictures, indexed into work/catalog with the tiny model."""
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
     from tests.support import scenes
     from tests.support.corpus import CORPUS
     from tests.support.tinyclip import ensure_tiny_clip, local_dir_spec
@@ -54,7 +54,7 @@ def main(output: str) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from photoorg.app import apply_look, build_window
+    from photoorg.ui.app import apply_look, build_window
 
     work = Path(tempfile.mkdtemp(prefix="photoorg-screenshot-"))
     try:

@@ -12,7 +12,7 @@ import numpy as np
 from sqlite_utils import Database
 
 if TYPE_CHECKING:
-    from photoorg.core.query import Filters
+    from photoorg.model.query import Filters
 
 # Pillow's format names for the query language's file types.
 FORMATS = {

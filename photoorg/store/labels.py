@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
-from photoorg.core.labels import Label
+from photoorg.model.label import Label
 
 AUTO, CONFIRMED, REJECTED, MANUAL, IMPORTED = "auto", "confirmed", "rejected", "manual", "imported"
 SOURCES = (AUTO, CONFIRMED, REJECTED, MANUAL, IMPORTED)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoorg.ui.sidebar import AlbumEntry, LabelEntry
+from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry
 
 
 def label_entries(lib: Any) -> list[LabelEntry] | None:

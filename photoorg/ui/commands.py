@@ -19,8 +19,8 @@ from photoorg.ui.file_actions import (
     open_in_viewer,
     reveal_in_file_manager,
 )
-from photoorg.ui.sidebar import Scope
 from photoorg.ui.text import literal
+from photoorg.ui.widgets.sidebar import Scope
 
 if TYPE_CHECKING:
     from photoorg.ui.main_window import MainWindow
@@ -255,7 +255,7 @@ class Commands:
         self.window.apply_settings(replace(self.window.settings, thumbnail_size=size))
 
     def open_settings(self):
-        from photoorg.ui.settings import SettingsDialog
+        from photoorg.ui.dialogs.settings import SettingsDialog
 
         w = self.window
         roots = [path for path, _online in w.overview.roots] if w.overview else []
@@ -286,7 +286,7 @@ class Commands:
         self.ctx.call(remove, done, self._failed("Could not remove the folder"))
 
     def open_duplicates(self):
-        from photoorg.ui.duplicates import DuplicatesDialog
+        from photoorg.ui.dialogs.duplicates import DuplicatesDialog
 
         if self.duplicates_dialog is None:
             dialog = DuplicatesDialog(self.ctx, self.window)
@@ -403,7 +403,7 @@ class Commands:
     # -- labels -----------------------------------------------------------------------------------
 
     def open_label_editor(self, name: str | None = None):
-        from photoorg.ui.label_editor import LabelEditor
+        from photoorg.ui.dialogs.label_editor import LabelEditor
 
         if self.label_editor is None:
             self.label_editor = LabelEditor(self.ctx, self.window)

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from photoorg.core.jobs import CancelToken
+from photoorg.services.jobs import CancelToken
 from photoorg.ui.runner import OnDone, OnError, ProgressRelay, TaskRunner
 from photoorg.ui.thumbnails import ThumbnailCache
 
 if TYPE_CHECKING:
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class LibraryContext(QObject):
 
         def open_library() -> Library:
             with long_lived_imports():
-                from photoorg.core.library import Library  # numpy, sqlite: off the start path
+                from photoorg.services.library import Library  # numpy, sqlite: off the start path
 
                 library = Library(home, model=model, device=device, workers=workers)
             self._opened_late = library  # close() closes it if the result is never delivered

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from photoorg.core.jobs import CancelToken
 from photoorg.errors import Cancelled, ModelError
+from photoorg.services.jobs import CancelToken
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.runner import ProgressRelay
 from photoorg.ui.text import human_duration, plain_label

@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.ui.browser import BrowserPage
 from photoorg.ui.commands import Commands
 from photoorg.ui.context import LibraryContext
-from photoorg.ui.first_run import Banner, FirstRunDialog
+from photoorg.ui.dialogs.first_run import Banner, FirstRunDialog
+from photoorg.ui.dialogs.settings import AppSettings, choose_model_folder
 from photoorg.ui.indexing import IndexingController, IndexProgress
-from photoorg.ui.photo_view import PhotoView
-from photoorg.ui.settings import AppSettings, choose_model_folder
-from photoorg.ui.sidebar import AlbumEntry, LabelEntry, Scope, Sidebar
 from photoorg.ui.text import count_noun, join_nonempty, plain_label
 from photoorg.ui.watcher import FolderWatcher
+from photoorg.ui.widgets.browser import BrowserPage
+from photoorg.ui.widgets.photo_view import PhotoView
+from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry, Scope, Sidebar
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from photoorg.core.jobs import CancelToken, Progress
+from photoorg.services.jobs import CancelToken, Progress
 
 log = logging.getLogger(__name__)
 

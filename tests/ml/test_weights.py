@@ -16,12 +16,12 @@ import huggingface_hub.constants
 import pytest
 from huggingface_hub.errors import LocalEntryNotFoundError, RemoteEntryNotFoundError
 
-from photoorg.core.jobs import CancelToken
-from photoorg.core.library import Library
 from photoorg.errors import Cancelled, ModelError
 from photoorg.ml import weights
 from photoorg.ml.model import ClipModel
 from photoorg.ml.spec import ModelSpec
+from photoorg.services.jobs import CancelToken
+from photoorg.services.library import Library
 
 DEFAULT = "ViT-B-32:laion2b_s34b_b79k"
 REPO = "laion/CLIP-ViT-B-32-laion2B-s34B-b79K"

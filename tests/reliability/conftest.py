@@ -36,7 +36,7 @@ def tiny_model(model_spec: str) -> Any:
 
 
 def open_library(home: Path, model: Any | None = None, **kwargs: Any) -> Any:
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
 
     library = Library(home, workers=2, **kwargs)
     if model is not None:

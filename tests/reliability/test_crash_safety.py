@@ -38,10 +38,10 @@ import numpy as np
 import pytest
 
 from photoorg.config import Paths
-from photoorg.core.index_keeper import IndexKeeper
-from photoorg.core.repair import thumbnail_ok
+from photoorg.services.indexing.index_keeper import IndexKeeper
+from photoorg.services.repair import thumbnail_ok
 from photoorg.store.catalog import Catalog
-from photoorg.store.hnswfile import read_hnsw_file
+from photoorg.store.vectors.hnswfile import read_hnsw_file
 from tests.reliability import helpers
 from tests.support import scenes
 

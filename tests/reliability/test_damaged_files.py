@@ -94,7 +94,7 @@ _FUZZ_LOADER = r"""
 import hashlib, json, random, shutil, sys
 from pathlib import Path
 from photoorg.config import Paths
-from photoorg.core.index_keeper import IndexKeeper
+from photoorg.services.indexing.index_keeper import IndexKeeper
 from photoorg.store.catalog import Catalog
 
 home, cases = Path(sys.argv[1]), int(sys.argv[2])

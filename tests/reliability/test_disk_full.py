@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import scanner
 from photoorg.errors import CatalogError
-from photoorg.store import vectors
+from photoorg.services.indexing import scanner
+from photoorg.store.vectors import index as vectors
 from tests.reliability import helpers, hostile
 from tests.support import scenes
 
@@ -242,7 +242,7 @@ def test_read_only_catalog_folder_is_one_clear_line(tmp_path, catalog_copy):
 
 
 def test_read_only_mounted_catalog_folder_is_a_catalog_error(tmp_path, catalog_copy):
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
 
     target = tmp_path / "mounted"
     with helpers.read_only_bind(catalog_copy, target) as mounted:

@@ -26,9 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from photoorg.core import imaging
-from photoorg.core.labels import from_toml
 from photoorg.errors import ImageError, UsageError
+from photoorg.media import decode as imaging
+from photoorg.model.label import from_toml
 from tests.support.corpus import CORPUS
 
 FAST = settings(
@@ -308,7 +308,7 @@ def test_label_files_shaped_like_labels_long(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def import_library(tmp_path_factory):
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
 
     home = tmp_path_factory.mktemp("fuzz-import")
     with Library(home / "catalog") as library:

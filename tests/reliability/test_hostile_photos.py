@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core import imaging, scanner
-from photoorg.core.library import Library
+from photoorg.media import decode as imaging
+from photoorg.services.indexing import scanner
+from photoorg.services.library import Library
 from tests.reliability import helpers, hostile
 from tests.support.corpus import copy_corpus
 
@@ -26,7 +27,7 @@ is the interpreter, torch and the tiny model (~0.5 GB)."""
 
 _DRIVER = r"""
 import json, resource, sys
-from photoorg.core.library import Library
+from photoorg.services.library import Library
 root, home, model = sys.argv[1:4]
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from photoorg import cli
-from photoorg.core.labels import Label
-from photoorg.core.query import Filters
+from photoorg.cli import main as cli
 from photoorg.errors import UsageError
+from photoorg.model.label import Label
+from photoorg.model.query import Filters
 from tests.reliability import hostile
 
 MARKER = "pwned"
@@ -164,7 +164,7 @@ def test_hostile_label_names_and_prompts_round_trip(hostile_library, tmp_path):
     # XMP sidecars escape the markup, and read back literally.
     from defusedxml import ElementTree
 
-    from photoorg.core import xmp
+    from photoorg.media import sidecars as xmp
 
     errors: list[tuple[str, str]] = []
     assert tagging.export_xmp([first.id], errors=errors) == 1 and not errors
@@ -300,7 +300,7 @@ def test_window_shows_hostile_text_literally(
     from PySide6.QtGui import Qt as GuiQt
     from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QTreeWidgetItemIterator
 
-    from photoorg.app import build_window
+    from photoorg.ui.app import build_window
 
     library, photos, _ = hostile_library
     target = library.photo_id(photos / _file_name(MARKUP))

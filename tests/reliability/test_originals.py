@@ -111,7 +111,7 @@ def read_only_scenario(library, photos: str) -> dict:
 
 _READ_ONLY_DRIVER = r"""
 import json, sys
-from photoorg.core.library import Library
+from photoorg.services.library import Library
 from tests.reliability.test_originals import read_only_scenario
 photos, home, model = sys.argv[1:4]
 with Library(home, model=model, workers=2) as library:

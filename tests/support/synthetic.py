@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from photoorg.core.labels import Label
-from photoorg.core.library import Library
+from photoorg.model.label import Label
+from photoorg.services.library import Library
 from photoorg.store import embeddings, photos
 from photoorg.store import labels as store
 
@@ -117,7 +117,7 @@ def make(
 
 def use_labels(syn: Synthetic, labels: list[Label], tmp: Path) -> None:
     """Make ``labels`` the catalog's whole label set (the defaults go), prompts cached."""
-    from photoorg.core.labels import to_toml
+    from photoorg.model.label import to_toml
 
     for label in labels:
         syn.cache_prompts(label)

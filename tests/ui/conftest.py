@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from photoorg.app import build_window
+from photoorg.ui.app import build_window
 from photoorg.ui.main_window import MainWindow
 from tests.support import scenes
 from tests.support.corpus import CORPUS
@@ -53,7 +53,7 @@ class SharedLibrary:
 
 @pytest.fixture(scope="session")
 def shared_library(tmp_path_factory: pytest.TempPathFactory, ui_model_spec: str) -> SharedLibrary:
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
 
     base = tmp_path_factory.mktemp("ui-library")
     photos = base / "photos"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from photoorg.core.library import Library
-from photoorg.ui.sidebar import Scope
+from photoorg.services.library import Library
+from photoorg.ui.widgets.sidebar import Scope
 from tests.support import scenes
 from tests.support.corpus import copy_corpus
 from tests.ui.conftest import INDEX_TIMEOUT, START_TIMEOUT, wait_idle

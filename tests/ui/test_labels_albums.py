@@ -7,7 +7,7 @@ import warnings
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
-from photoorg.ui.sidebar import Scope
+from photoorg.ui.widgets.sidebar import Scope
 from tests.ui.conftest import START_TIMEOUT, search, shown_paths, wait_idle, wait_model
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from photoorg.ui.photo_view import TagRow
+from photoorg.ui.widgets.photo_view import TagRow
 from tests.ui.conftest import START_TIMEOUT, search, shown_paths, wait_idle, wait_model
 
 

@@ -73,7 +73,7 @@ def test_sort_by_date_and_ctrl_f(qtbot, make_window, catalog_copy):
 
 def test_selecting_a_folder_limits_the_grid(qtbot, make_window, catalog_copy, shared_library):
     window = make_window(catalog_copy)
-    from photoorg.ui.sidebar import Scope
+    from photoorg.ui.widgets.sidebar import Scope
 
     folder = str(shared_library.photos / "camera")
     assert window.sidebar.select_scope(Scope("folder", folder))

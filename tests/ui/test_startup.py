@@ -56,7 +56,8 @@ def test_first_run_picks_folders_and_starts_indexing(
     window = make_window(tmp_path / "catalog", first_run_done=False)
     dialog = window.first_run_dialog
     monkeypatch.setattr(
-        "photoorg.ui.first_run.QFileDialog.getExistingDirectory", lambda *a, **k: str(photos)
+        "photoorg.ui.dialogs.first_run.QFileDialog.getExistingDirectory",
+        lambda *a, **k: str(photos),
     )
     dialog.choose_folder()
     assert dialog.chosen_folders() == [str(photos)]
@@ -80,7 +81,7 @@ def test_settings_apply_and_window_state_is_restored(qtbot, make_window, tmp_pat
     store = window.store
     window.close()
 
-    from photoorg.app import build_window
+    from photoorg.ui.app import build_window
 
     again = build_window(str(tmp_path / "catalog"), NO_MODEL, store=store)
     qtbot.addWidget(again)
@@ -98,8 +99,8 @@ def test_model_download_shows_progress_and_can_be_cancelled(
     """Weights not on disk: the banner shows the bytes coming in, and Cancel stops it."""
     import threading
 
-    from photoorg.core.library import Library
     from photoorg.errors import Cancelled
+    from photoorg.services.library import Library
 
     asked = threading.Event()
 

@@ -1,0 +1,122 @@
+"""Keeps the HNSW index of one model in step with the vectors in SQLite.
+
+SQLite is the truth; the index file is a cache. At first use the file is loaded only if
+its manifest (sha256, size, count, dim, model, stored in the catalog) matches; otherwise
+it is set aside and rebuilt. After that, ``sync`` adds what SQLite has and the index
+lacks and drops what the index has and SQLite lost (a crash between the two writes
+leaves exactly such a difference), then saves atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+
+import numpy as np
+
+from photoorg.config import Paths
+from photoorg.store import embeddings
+from photoorg.store.catalog import Catalog
+from photoorg.store.vectors.index import IndexFileError, IndexManifest, VectorIndex
+
+log = logging.getLogger(__name__)
+
+
+class IndexKeeper:
+    def __init__(self, catalog: Catalog, paths: Paths, model_id: str, dim: int) -> None:
+        self.catalog = catalog
+        self.paths = paths
+        self.model_id = model_id
+        self.dim = dim
+        self._index: VectorIndex | None = None
+        self._lock = threading.Lock()
+        self.notice: str | None = None  # a message for the user about a repair made
+        digest = hashlib.sha1(model_id.encode()).hexdigest()[:16]
+        self.file = paths.index_dir / f"{digest}.hnsw"
+        self._manifest_key = f"index:{model_id}"
+
+    def index(self) -> VectorIndex:
+        """The index, loaded or rebuilt, and in step with SQLite."""
+        with self._lock:
+            if self._index is None:
+                self._index = self._load_or_rebuild()
+                self._sync_locked(save=True)
+            return self._index
+
+    def sync(self, save: bool = True) -> VectorIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = self._load_or_rebuild()
+            self._sync_locked(save)
+            return self._index
+
+    def _load_or_rebuild(self) -> VectorIndex:
+        raw = self.catalog.get_setting(self._manifest_key)
+        if raw and self.file.exists():
+            try:
+                manifest = IndexManifest.from_dict(json.loads(raw))
+                # model= is required: without it the TypeError below was caught as "damaged"
+                # and every open threw a good index away and rebuilt it.
+                return VectorIndex.load(
+                    self.file, dim=self.dim, model=self.model_id, expected=manifest
+                )
+            # Not TypeError: a bad manifest is already an IndexFileError, and catching
+            # TypeError here once hid a wrong call as "damaged index" (rebuilt every open).
+            except (IndexFileError, ValueError) as exc:
+                self._set_aside(f"the search index was damaged or out of date ({exc}); rebuilt it")
+        elif self.file.exists():
+            self._set_aside("the search index had no record in the catalog; rebuilt it")
+        total = embeddings.count(self.catalog.read, self.model_id)
+        index = VectorIndex(self.dim, max_elements=max(total, 1024))
+        for ids, vectors in embeddings.stream(self.catalog.read, self.model_id, self.dim):
+            index.add(ids, vectors)
+        return index
+
+    def _set_aside(self, message: str) -> None:
+        """Keep a copy of a damaged file for inspection; never just delete it."""
+        from photoorg.services.repair import set_aside
+
+        self.notice = message
+        log.warning(message)
+        # A unique name: two repairs in one second must not overwrite the first copy.
+        set_aside(self.paths, self.file)
+
+    def _sync_locked(self, save: bool) -> None:
+        index = self._index
+        assert index is not None
+        stored_ids = np.array(
+            [
+                r[0]
+                for r in self.catalog.read.execute(
+                    "SELECT photo_id FROM embeddings WHERE model = ?", [self.model_id]
+                )
+            ],
+            dtype=np.int64,
+        )
+        have = index.ids()
+        extra = np.setdiff1d(have, stored_ids, assume_unique=True)
+        lacking = np.setdiff1d(stored_ids, have, assume_unique=True)
+        if len(extra):
+            index.remove(extra)
+        if len(lacking):
+            found = embeddings.get(self.catalog.read, self.model_id, lacking.tolist(), self.dim)
+            ids = np.fromiter(found, dtype=np.int64, count=len(found))
+            index.add(ids, np.stack(list(found.values())) if found else np.zeros((0, self.dim)))
+        if save and (len(extra) or len(lacking) or not self.file.exists()):
+            try:
+                self.paths.index_dir.mkdir(parents=True, exist_ok=True)
+                manifest = index.save(self.file, self.model_id)
+            except (IndexFileError, OSError) as exc:
+                # A full disk: the previous file and its manifest are untouched (save is
+                # atomic) and the index in memory is complete, so searching goes on; the
+                # file is brought up to date by the next save that fits.
+                self.notice = f"could not save the search index ({exc}); it is kept in memory"
+                log.warning(self.notice)
+                return
+            self.catalog.set_setting(self._manifest_key, json.dumps(manifest.to_dict()))
+
+    def forget(self) -> None:
+        with self._lock:
+            self._index = None

@@ -1,0 +1,215 @@
+"""Settings: what is stored in QSettings, and the dialog that edits it.
+
+Every key and default lives in ``AppSettings``, so the window, the dialog and the tests
+agree. Window geometry and splitter state go into the same QSettings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.ui.text import plain_label
+from photoorg.ui.widgets.grid import DEFAULT_THUMBNAIL, MAX_THUMBNAIL, MIN_THUMBNAIL
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    model: str = ""  # empty: the catalog's model, else the default
+    device: str = "auto"
+    threads: int = 0  # 0: one per core
+    catalog: str = ""  # empty: $PHOTOORG_HOME or the platform's data folder
+    thumbnail_size: int = DEFAULT_THUMBNAIL
+    first_run_done: bool = False
+
+    @classmethod
+    def load(cls, store: QSettings) -> AppSettings:
+        def text(key: str, default: str) -> str:
+            value = store.value(key, default)
+            return str(value) if value is not None else default
+
+        def number(key: str, default: int) -> int:
+            try:
+                return int(store.value(key, default))
+            except (TypeError, ValueError):
+                return default
+
+        device = text("device", "auto")
+        return cls(
+            model=text("model", ""),
+            device=device if device in DEVICES else "auto",
+            threads=max(0, number("threads", 0)),
+            catalog=text("catalog", ""),
+            thumbnail_size=min(
+                MAX_THUMBNAIL, max(MIN_THUMBNAIL, number("thumbnail_size", DEFAULT_THUMBNAIL))
+            ),
+            first_run_done=text("first_run_done", "false").lower() == "true",
+        )
+
+    def save(self, store: QSettings) -> None:
+        store.setValue("model", self.model)
+        store.setValue("device", self.device)
+        store.setValue("threads", self.threads)
+        store.setValue("catalog", self.catalog)
+        store.setValue("thumbnail_size", self.thumbnail_size)
+        store.setValue("first_run_done", "true" if self.first_run_done else "false")
+        store.sync()
+
+
+def list_with_buttons(items: QWidget, *buttons: QPushButton) -> QHBoxLayout:
+    """A list with its buttons stacked at its right (the folder lists of the dialogs)."""
+    column = QVBoxLayout()
+    for button in buttons:
+        column.addWidget(button)
+    column.addStretch(1)
+    row = QHBoxLayout()
+    row.addWidget(items, 1)
+    row.addLayout(column)
+    return row
+
+
+def choose_model_folder(parent: QWidget | None) -> str | None:
+    """Ask for a local open_clip model folder; returns a ``local-dir:`` model name."""
+    folder = QFileDialog.getExistingDirectory(
+        parent, "Choose a model folder (with open_clip_config.json and open_clip_model.safetensors)"
+    )
+    return f"local-dir:{folder}" if folder else None
+
+
+class SettingsDialog(QDialog):
+    add_root_requested = Signal()
+    remove_root_requested = Signal(str)
+
+    def __init__(
+        self,
+        current: AppSettings,
+        roots: list[str],
+        catalog_in_use: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._current = current
+
+        self.model = QLineEdit(current.model, self)
+        self.model.setObjectName("modelField")
+        self.model.setPlaceholderText("default: the catalog's model, or ViT-B-32:laion2b_s34b_b79k")
+        choose_model = QPushButton("Folder…", self)
+        choose_model.setToolTip("Use a model folder on this computer (local-dir:)")
+        choose_model.clicked.connect(self._choose_model)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(choose_model)
+
+        self.device = QComboBox(self)
+        self.device.setObjectName("deviceBox")
+        for device, text in zip(
+            DEVICES, ("Automatic", "CPU", "NVIDIA GPU (CUDA)", "Apple GPU (MPS)"), strict=True
+        ):
+            self.device.addItem(text, device)
+        self.device.setCurrentIndex(max(0, DEVICES.index(current.device)))
+
+        self.threads = QSpinBox(self)
+        self.threads.setObjectName("threadsBox")
+        self.threads.setRange(0, 64)
+        self.threads.setSpecialValueText("One per core")
+        self.threads.setValue(current.threads)
+
+        self.roots = QListWidget(self)
+        self.roots.setObjectName("rootsList")
+        self.roots.addItems(roots)  # QListWidget item text is plain text
+        self.roots.setMaximumHeight(110)
+        add_root = QPushButton("Add…", self)
+        add_root.clicked.connect(self.add_root_requested)
+        remove_root = QPushButton("Remove", self)
+        remove_root.setToolTip("Forget this folder's photos in the catalog (the files stay)")
+        remove_root.clicked.connect(self._remove_root)
+        roots_row = list_with_buttons(self.roots, add_root, remove_root)
+
+        self.catalog = QLineEdit(current.catalog, self)
+        self.catalog.setObjectName("catalogField")
+        self.catalog.setPlaceholderText(catalog_in_use)
+        choose_catalog = QPushButton("Choose…", self)
+        choose_catalog.clicked.connect(self._choose_catalog)
+        catalog_row = QHBoxLayout()
+        catalog_row.addWidget(self.catalog, 1)
+        catalog_row.addWidget(choose_catalog)
+
+        self.thumbnail_size = QSlider(Qt.Orientation.Horizontal, self)
+        self.thumbnail_size.setObjectName("thumbnailSlider")
+        self.thumbnail_size.setRange(MIN_THUMBNAIL, MAX_THUMBNAIL)
+        self.thumbnail_size.setSingleStep(16)
+        self.thumbnail_size.setValue(current.thumbnail_size)
+
+        form = QFormLayout()
+        form.setVerticalSpacing(10)
+        form.addRow("Model", model_row)
+        form.addRow("Device", self.device)
+        form.addRow("Threads", self.threads)
+        form.addRow("Photo folders", roots_row)
+        form.addRow("Catalog folder", catalog_row)
+        form.addRow(
+            "",
+            plain_label(
+                "A new catalog folder is used from the next start.", self, object_name="hint"
+            ),
+        )
+        form.addRow("Thumbnail size", self.thumbnail_size)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> AppSettings:
+        return replace(
+            self._current,
+            model=self.model.text().strip(),
+            device=self.device.currentData(),
+            threads=self.threads.value(),
+            catalog=self.catalog.text().strip(),
+            thumbnail_size=self.thumbnail_size.value(),
+        )
+
+    def set_roots(self, roots: list[str]) -> None:
+        self.roots.clear()
+        self.roots.addItems(roots)
+
+    def _choose_model(self) -> None:
+        chosen = choose_model_folder(self)
+        if chosen:
+            self.model.setText(chosen)
+
+    def _choose_catalog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Catalog folder")
+        if folder:
+            self.catalog.setText(folder)
+
+    def _remove_root(self) -> None:
+        item = self.roots.currentItem()
+        if item is not None:
+            self.remove_root_requested.emit(item.text())

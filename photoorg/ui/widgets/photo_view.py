@@ -1,0 +1,386 @@
+"""One photo large: upright preview, metadata, tags with confirm/reject, actions.
+
+Shown over the grid (Enter, Space or a double click); Escape or Space goes back, the
+arrow keys step through the grid's photos. The cached 256 px thumbnail shows at once
+and the large preview replaces it when a worker has decoded it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photoorg.ui.context import LibraryContext
+from photoorg.ui.metadata import describe_metadata
+from photoorg.ui.text import plain_label, tooltip
+
+PREVIEW_SIZE = 1600
+
+
+class PreviewCanvas(QWidget):
+    """Paints a pixmap scaled to fit, centred, never enlarged past 2x."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewCanvas")
+        self._pixmap = QPixmap()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 200)
+
+    def set_pixmap(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self.update()
+
+    def pixmap(self) -> QPixmap:
+        return self._pixmap
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 600)
+
+    def paintEvent(self, _event) -> None:
+        if self._pixmap.isNull():
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        area = self.rect().adjusted(12, 12, -12, -12)
+        size = self._pixmap.size()
+        scale = min(area.width() / size.width(), area.height() / size.height(), 2.0)
+        w, h = size.width() * scale, size.height() * scale
+        target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
+        painter.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))
+
+
+class TagRow(QWidget):
+    """'cat  0.31  auto  [✓] [✗]' for one tag of the photo."""
+
+    decided = Signal(str, object)  # label, 'confirmed' | 'rejected' | None (undo)
+
+    def __init__(self, tag: dict[str, Any], editable: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tagRow")
+        self.label_name = str(tag.get("label", ""))
+        self.source = str(tag.get("source", ""))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.name = plain_label(self.label_name, self, object_name="tagName")
+        if self.source == "rejected":
+            font = self.name.font()
+            font.setStrikeOut(True)
+            self.name.setFont(font)
+        score = tag.get("score")
+        self.score = plain_label(
+            "" if score is None else f"{score:.2f}", self, object_name="tagScore"
+        )
+        self.state = plain_label(self.source, self, object_name="tagSource")
+        layout.addWidget(self.name, 1)
+        layout.addWidget(self.score)
+        layout.addWidget(self.state)
+        self.confirm = QToolButton(self)
+        self.confirm.setObjectName("confirmTag")
+        self.confirm.setText("✓")
+        self.confirm.setToolTip(tooltip(f"Yes, this is {self.label_name}"))
+        self.confirm.setCheckable(True)
+        self.confirm.setChecked(self.source in ("confirmed", "manual"))
+        self.reject = QToolButton(self)
+        self.reject.setObjectName("rejectTag")
+        self.reject.setText("✗")
+        self.reject.setToolTip(tooltip(f"No, this is not {self.label_name}"))
+        self.reject.setCheckable(True)
+        self.reject.setChecked(self.source == "rejected")
+        for button in (self.confirm, self.reject):
+            button.setEnabled(editable)
+            layout.addWidget(button)
+        self.confirm.clicked.connect(
+            lambda on: self.decided.emit(self.label_name, "confirmed" if on else None)
+        )
+        self.reject.clicked.connect(
+            lambda on: self.decided.emit(self.label_name, "rejected" if on else None)
+        )
+
+
+class PhotoView(QWidget):
+    back_requested = Signal()
+    step_requested = Signal(int)  # -1 previous, +1 next
+    similar_requested = Signal(int)  # photo id
+    open_requested = Signal(str)  # path
+    reveal_requested = Signal(str)  # path
+    tags_changed = Signal()
+    message = Signal(str)  # for the status bar
+
+    def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photoView")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._ctx = ctx
+        self._generation = 0
+        self._loading = 0
+        self.photo_id: int | None = None
+        self.info: dict[str, Any] = {}
+
+        self.canvas = PreviewCanvas(self)
+        toolbar = QHBoxLayout()
+        toolbar.setSpacing(6)
+        self.back_button = self._button("← Back", "Back to the grid (Esc)", toolbar)
+        self.prev_button = self._button("‹", "Previous photo (←)", toolbar)
+        self.next_button = self._button("›", "Next photo (→)", toolbar)
+        toolbar.addStretch(1)
+        self.similar_button = self._button("Find similar", "Photos like this one", toolbar)
+        self.open_button = self._button("Open", "Open in the system viewer", toolbar)
+        self.reveal_button = self._button("Show in folder", "Reveal in the file manager", toolbar)
+        self.back_button.clicked.connect(self.back_requested)
+        self.prev_button.clicked.connect(lambda: self.step_requested.emit(-1))
+        self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
+        self.similar_button.clicked.connect(self._on_similar)
+        self.open_button.clicked.connect(lambda: self._with_path(self.open_requested))
+        self.reveal_button.clicked.connect(lambda: self._with_path(self.reveal_requested))
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(12, 12, 0, 12)
+        left_layout.addLayout(toolbar)
+        left_layout.addWidget(self.canvas, 1)
+
+        panel = QWidget(self)
+        panel.setObjectName("infoPanel")
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.setContentsMargins(16, 16, 16, 16)
+        panel_layout.setSpacing(10)
+        self.title = plain_label("", panel, object_name="photoTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        panel_layout.addWidget(self.title)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.form.setHorizontalSpacing(12)
+        self.form.setVerticalSpacing(6)
+        panel_layout.addLayout(self.form)
+        self.meta_values: dict[str, QLabel] = {}
+
+        tags_heading = plain_label("Tags", panel, object_name="sectionHeading")
+        panel_layout.addWidget(tags_heading)
+        self.tags_box = QVBoxLayout()
+        self.tags_box.setSpacing(4)
+        panel_layout.addLayout(self.tags_box)
+        self.no_tags = plain_label("No tags yet", panel, object_name="hint")
+        panel_layout.addWidget(self.no_tags)
+        add_row = QHBoxLayout()
+        self.add_tag = QComboBox(panel)
+        self.add_tag.setObjectName("addTagBox")
+        self.add_tag.setEditable(True)
+        self.add_tag.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.add_tag.lineEdit().setPlaceholderText("Add a tag…")
+        self.add_tag_button = QPushButton("Add", panel)
+        self.add_tag_button.setObjectName("addTagButton")
+        self.add_tag_button.clicked.connect(self._on_add_tag)
+        self.add_tag.lineEdit().returnPressed.connect(self._on_add_tag)
+        add_row.addWidget(self.add_tag, 1)
+        add_row.addWidget(self.add_tag_button)
+        panel_layout.addLayout(add_row)
+        panel_layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("infoScroll")
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumWidth(300)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("photoSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    def _button(self, text: str, tip: str, layout: QHBoxLayout) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the view
+        layout.addWidget(button)
+        return button
+
+    @property
+    def busy(self) -> bool:
+        return self._loading > 0
+
+    # -- showing a photo ----------------------------------------------------------------------
+
+    def show_photo(self, photo_id: int) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.photo_id = photo_id
+        self._loading = 2
+        self.canvas.set_pixmap(QPixmap())
+
+        def load_info(lib) -> tuple[dict[str, Any], QImage, list[str]]:
+            info = lib.info(photo_id)
+            labels = []
+            tagging = getattr(lib, "tagging", None)
+            if tagging is not None:
+                labels = [label.name for label in tagging.labels()]
+            return info, QImage(info["thumbnail"]), labels
+
+        self._ctx.call(
+            load_info,
+            lambda result: self._on_info(generation, *result),
+            lambda exc: self._on_failed(generation, exc),
+        )
+        self._ctx.call(
+            lambda lib: QImage.fromData(lib.preview(photo_id, PREVIEW_SIZE)),
+            lambda image: self._on_preview(generation, image),
+            lambda exc: self._on_failed(generation, exc),
+        )
+
+    def reload_tags(self) -> None:
+        if self.photo_id is not None:
+            photo_id, generation = self.photo_id, self._generation
+            self._ctx.call(
+                lambda lib: lib.tags_of(photo_id),
+                lambda tags: generation == self._generation and self._show_tags(tags),
+            )
+
+    def _on_info(
+        self, generation: int, info: dict[str, Any], thumb: QImage, labels: list[str]
+    ) -> None:
+        if generation != self._generation:
+            return
+        self._loading -= 1
+        self.info = info
+        if self.canvas.pixmap().isNull() and not thumb.isNull():
+            self.canvas.set_pixmap(QPixmap.fromImage(thumb))
+        name, rows = describe_metadata(info)
+        self.title.setText(name)
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.meta_values = {}
+        for key, value in rows:
+            label = plain_label(value, self, object_name="metaValue")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(plain_label(key, self, object_name="metaKey"), label)
+            self.meta_values[key] = label
+        current = self.add_tag.currentText()
+        self.add_tag.clear()
+        self.add_tag.addItems(sorted(labels, key=str.lower))
+        self.add_tag.setEditText(current)
+        self._show_tags(info.get("tags", []))
+
+    def _on_preview(self, generation: int, image: QImage) -> None:
+        if generation != self._generation:
+            return
+        self._loading -= 1
+        if not image.isNull():
+            self.canvas.set_pixmap(QPixmap.fromImage(image))
+
+    def _on_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._loading -= 1
+        if not self.title.text():
+            self.title.setText(f"Cannot show this photo: {exc}")
+
+    def _show_tags(self, tags: list[dict[str, Any]]) -> None:
+        while self.tags_box.count():
+            widget = self.tags_box.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        editable = self._ctx.has_tagging
+        for tag in tags:
+            row = TagRow(tag, editable, self)
+            row.decided.connect(self._on_decided)
+            self.tags_box.addWidget(row)
+        self.no_tags.setVisible(not tags)
+        self.add_tag.setEnabled(editable)
+        self.add_tag_button.setEnabled(editable)
+
+    def tag_rows(self) -> list[TagRow]:
+        rows = []
+        for i in range(self.tags_box.count()):
+            widget = self.tags_box.itemAt(i).widget()
+            if isinstance(widget, TagRow):
+                rows.append(widget)
+        return rows
+
+    # -- tags ------------------------------------------------------------------------------------
+
+    def _on_decided(self, label: str, decision: str | None) -> None:
+        self._decide(label, decision)
+
+    def _on_add_tag(self) -> None:
+        label = self.add_tag.currentText().strip()
+        if label:
+            self._decide(label, "manual")
+            self.add_tag.setEditText("")
+
+    def _decide(self, label: str, decision: str | None) -> None:
+        photo_id = self.photo_id
+        if photo_id is None or not self._ctx.has_tagging:
+            return
+
+        def apply(lib) -> list[dict[str, Any]]:
+            if decision == "manual" and label.casefold() not in {
+                x.name.casefold() for x in lib.tagging.labels()
+            }:
+                from photoorg.model.label import Label
+
+                lib.tagging.add_label(Label(name=label))  # a new tag typed by hand
+            lib.tagging.set_decision([photo_id], label, decision)
+            return lib.tags_of(photo_id)
+
+        self._loading += 1
+        generation = self._generation
+
+        def done(tags: list[dict[str, Any]]) -> None:
+            self._loading -= 1
+            if generation == self._generation:
+                self._show_tags(tags)
+            self.tags_changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self._loading -= 1
+            self.message.emit(f"Could not change the tag: {exc}")
+
+        self._ctx.call(apply, done, failed)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _with_path(self, signal) -> None:
+        path = self.info.get("path")
+        if path:
+            signal.emit(path)
+
+    def _on_similar(self) -> None:
+        if self.photo_id is not None:
+            self.similar_requested.emit(self.photo_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Escape, Qt.Key.Key_Space, Qt.Key.Key_Backspace):
+            self.back_requested.emit()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Up):
+            self.step_requested.emit(-1)
+        elif key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
+            self.step_requested.emit(1)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()

@@ -1,0 +1,265 @@
+"""Tagging with the tiny trained CLIP on generated scenes: zero-shot as open_clip does it,
+prompt edits without re-encoding, decisions that survive, labels learned from examples."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import open_clip
+import pytest
+
+from photoorg.ml.model import ClipModel
+from photoorg.model.label import Label, to_toml
+from photoorg.services.library import Library
+from tests.support import scenes as sc
+
+PER_SCENE = 6
+COLOURS = list(sc.COLOURS)
+SHAPES = list(sc.SHAPES)
+TEMPLATES = ("a photo of a {}.", "a {}.", "a photo of the {}.", "a close-up photo of a {}.")
+
+
+def use_labels(library: Library, labels: list[Label], tmp: Path) -> None:
+    path = tmp / "labels.toml"
+    path.write_text(to_toml(labels), encoding="utf-8")
+    library.tagging.import_labels(path, replace=True)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory, tiny_clip_spec):
+    """One generated library, scanned and encoded once; tests work on copies."""
+    base = tmp_path_factory.mktemp("tagging")
+    truth = sc.write_library(base / "photos", PER_SCENE * 36, seed=11, size=96)
+    with Library(base / "catalog", model=tiny_clip_spec) as library:
+        use_labels(library, [], base)  # no default labels: the tests choose theirs
+        library.index([base / "photos"])
+    return base, {str(p): s for p, s in truth}
+
+
+@pytest.fixture
+def lib(indexed, tmp_path, tiny_clip_spec):
+    base, truth = indexed
+    shutil.copytree(base / "catalog", tmp_path / "catalog")
+    with Library(tmp_path / "catalog", model=tiny_clip_spec) as library:
+        library.truth = {library.photo_id(p): s for p, s in truth.items()}
+        yield library
+
+
+def truth_of(lib, attribute):
+    return {i: getattr(s, attribute) for i, s in lib.truth.items()}
+
+
+def carried(lib, label):
+    rows = lib.catalog.read.execute(
+        "SELECT t.photo_id FROM tags t JOIN labels l ON l.id = t.label_id "
+        "WHERE l.name = ? AND t.source != 'rejected'",
+        [label],
+    )
+    return {r[0] for r in rows}
+
+
+def winners(lib, names):
+    """Each photo's label among ``names`` (an exclusive group gives at most one)."""
+    out = {}
+    for name in names:
+        for photo in carried(lib, name):
+            assert photo not in out, "an exclusive group gave a photo two labels"
+            out[photo] = name
+    return out
+
+
+def group_labels(names, group):
+    return [Label(name=n, prompts=TEMPLATES, threshold=-1.0, exclusive_group=group) for n in names]
+
+
+@pytest.fixture
+def no_image_encoding(monkeypatch):
+    def refuse(self, batch):
+        raise AssertionError("a photo was re-encoded")
+
+    monkeypatch.setattr(ClipModel, "encode_images", refuse)
+
+
+# -- zero-shot, as open_clip classifies ---------------------------------------------------
+
+
+def test_ensembles_are_open_clip_s_zero_shot_classifier(lib):
+    names = COLOURS + SHAPES
+    use_labels(lib, [Label(name=n, prompts=TEMPLATES) for n in names], lib.paths.home)
+    tagging = lib.tagging
+    snapshot = tagging._snapshot()
+    stored = tagging._stored_labels()
+    ours = tagging.engine.classifiers(stored, snapshot, tagging.state.current(lib.catalog.read))
+    model = lib.model()
+    theirs = open_clip.build_zero_shot_classifier(
+        model.model, model.tokenizer, [s.label.name for s in stored], list(TEMPLATES), device="cpu"
+    )
+    assert np.abs(ours.matrix[: len(stored)] - theirs.numpy().T).max() < 1e-5
+
+
+def test_zero_shot_tagging_reaches_open_clip_s_accuracy(lib, no_image_encoding, capsys):
+    use_labels(lib, group_labels(COLOURS, "colour") + group_labels(SHAPES, "shape"), lib.paths.home)
+    lib.tagging.tag()
+    model = lib.model()
+    snapshot = lib.tagging._snapshot()
+    results = {}
+    for attribute, names in (("colour", COLOURS), ("shape", SHAPES)):
+        truth = truth_of(lib, attribute)
+        ours = winners(lib, names)
+        assert set(ours) == set(truth)  # threshold -1: every photo gets one
+        our_accuracy = np.mean([ours[i] == truth[i] for i in truth])
+        weights = open_clip.build_zero_shot_classifier(
+            model.model, model.tokenizer, names, list(TEMPLATES), device="cpu"
+        ).numpy()
+        predicted = np.array(names)[(snapshot.matrix @ weights).argmax(axis=1)]
+        their_accuracy = np.mean(
+            [predicted[k] == truth[int(i)] for k, i in enumerate(snapshot.ids)]
+        )
+        results[attribute] = (our_accuracy, their_accuracy)
+        assert abs(our_accuracy - their_accuracy) <= 0.01
+        probabilities = [
+            t["probability"] for i in truth for t in lib.tagging.tags(i) if t["label"] in names
+        ]
+        assert all(1 / len(names) <= p <= 1 for p in probabilities)
+    with capsys.disabled():
+        print(f"\n  zero-shot accuracy, ours vs open_clip's classifier: {results}")
+    assert results["colour"][0] >= 0.9  # the tiny model knows its colours
+
+
+# -- prompts, decisions, rescans, models ----------------------------------------------------
+
+
+def test_editing_a_prompt_changes_the_photos_without_encoding_any(lib, no_image_encoding):
+    tagging = lib.tagging
+    use_labels(lib, [Label(name="thing", prompts=("a photo of a red shape.",))], lib.paths.home)
+    tagging.tag()
+    colour = truth_of(lib, "colour")
+    red = {i for i, c in colour.items() if c == "red"}
+    blue = {i for i, c in colour.items() if c == "blue"}
+    assert len(carried(lib, "thing") & red) >= 0.8 * len(red)
+    assert len(carried(lib, "thing") & blue) <= 0.1 * len(blue)
+    tagging.update_label("thing", Label(name="thing", prompts=("a photo of a blue shape.",)))
+    result = tagging.tag()
+    assert result["thing"]["added"] > 0 and result["thing"]["removed"] > 0
+    assert len(carried(lib, "thing") & blue) >= 0.8 * len(blue)
+    assert len(carried(lib, "thing") & red) <= 0.1 * len(red)
+
+
+def test_first_tagging_embeds_prompts_with_progress_and_a_cancel_keeps_them(lib, monkeypatch):
+    """A new label set's prompts go through the text tower in steps the user sees and can
+    stop; what was embedded before the cancel is not embedded again."""
+    from photoorg.services.jobs import Cancelled, CancelToken
+    from photoorg.services.tagging import service as tagging_module
+
+    names = [f"{c} {s}" for c in COLOURS for s in SHAPES]
+    use_labels(lib, [Label(name=n, prompts=TEMPLATES) for n in names], lib.paths.home)
+    texts = len(names) * len(TEMPLATES)
+    monkeypatch.setattr(tagging_module, "PROMPT_CHUNK", 16)  # a few steps for 48 prompts
+    cancel = CancelToken()
+    seen: list[tuple[int, int]] = []
+
+    def progress(phase, done, total):
+        if phase == "embedding labels":
+            seen.append((done, total))
+            if done > 0:
+                cancel.cancel()  # after the first step
+
+    with pytest.raises(Cancelled):
+        lib.tagging.tag(progress=progress, cancel=cancel)
+    assert seen[0] == (0, texts)
+    stored = lib.catalog.read.execute("SELECT count(*) FROM text_embeddings").fetchone()[0]
+    assert stored == tagging_module.PROMPT_CHUNK
+    steps: list[tuple[int, int]] = []
+
+    def record(phase, done, total):
+        if phase == "embedding labels":
+            steps.append((done, total))
+
+    result = lib.tagging.tag(progress=record)
+    assert steps[0] == (0, texts - stored) and steps[-1] == (texts - stored, texts - stored)
+    assert sum(r["total"] for r in result.values()) > 0  # and the tagging went on to the end
+
+
+def sources(lib, photo, label):
+    return {t["source"] for t in lib.tagging.tags(photo) if t["label"] == label}
+
+
+def test_decisions_survive_retagging_rescans_and_a_model_change(lib, tiny_clip_dir, tmp_path):
+    tagging = lib.tagging
+    use_labels(lib, [Label(name="red", prompts=("a photo of a red shape.",))], lib.paths.home)
+    tagging.tag()
+    colour = truth_of(lib, "colour")
+    red = sorted(i for i, c in colour.items() if c == "red")
+    green = sorted(i for i, c in colour.items() if c == "green")
+    tagging.set_decision(red[:2], "red", "rejected")
+    tagging.set_decision(green[:1], "red", "manual")
+    tagging.set_decision(red[2:4], "red", "confirmed")
+
+    def check():
+        assert all(sources(lib, i, "red") == {"rejected"} for i in red[:2])
+        assert sources(lib, green[0], "red") == {"manual"}
+        assert all(sources(lib, i, "red") == {"confirmed"} for i in red[2:4])
+
+    check()
+    tagging.tag()
+    check()
+    # A rescan in which one of these photos changed content: only automatic tags go.
+    path = Path(lib.info(red[0])["path"])
+    sc.render(sc.Scene("red", "square", "white"), size=96, rng=np.random.default_rng(5)).save(
+        path, "JPEG"
+    )
+    lib.index()
+    check()
+    # Another model (here the same weights in another folder: a different model id).
+    other = tmp_path / "other-model"
+    shutil.copytree(tiny_clip_dir, other)
+    with Library(lib.paths.home, model=f"local-dir:{other}") as switched:
+        switched.index()
+        assert switched.status()["model"] == f"local-dir:{other.resolve()}"
+        switched.tagging.tag()
+        for i in red[:2]:
+            assert sources(switched, i, "red") == {"rejected"}
+        assert sources(switched, green[0], "red") == {"manual"}
+        assert len(carried(switched, "red") & set(red)) >= 0.8 * len(red)
+
+
+def test_indexing_tags_new_photos(lib, tmp_path):
+    use_labels(lib, [Label(name="yellow", prompts=("a photo of a yellow shape.",))], lib.paths.home)
+    lib.tagging.tag()
+    before = carried(lib, "yellow")
+    new = sc.write_library(
+        tmp_path / "new", 8, seed=3, size=96, scenes=[sc.Scene("yellow", "circle", "black")]
+    )
+    lib.index([tmp_path / "new"])
+    new_ids = {lib.photo_id(p) for p, _ in new}
+    assert new_ids <= carried(lib, "yellow")
+    assert carried(lib, "yellow") - new_ids == before
+
+
+# -- learning from examples ----------------------------------------------------------------
+
+
+def test_a_label_no_prompt_describes_is_learned_from_examples(lib, no_image_encoding, capsys):
+    """ "kayak" means nothing to the tiny text tower; here it means the yellow triangles."""
+    tagging = lib.tagging
+    use_labels(lib, [Label(name="kayak")], lib.paths.home)
+    kayak = {i: (s.colour, s.shape) == ("yellow", "triangle") for i, s in lib.truth.items()}
+    yellow = np.array(sorted(i for i, is_kayak in kayak.items() if is_kayak))
+    everything = set(kayak)
+    accuracy = {}
+    for k in (0, 1, 3, 5):
+        scores = []
+        for draw in range(10):
+            examples = np.random.default_rng(draw).choice(yellow, k, replace=False).tolist()
+            tagging.set_decision(list(everything), "kayak", None, retag=False)
+            tagging.set_decision(examples, "kayak", "confirmed")
+            tagged = carried(lib, "kayak")
+            held_out = everything - set(examples)
+            scores.append(np.mean([(i in tagged) == kayak[i] for i in held_out]))
+        accuracy[k] = float(np.mean(scores))
+    with capsys.disabled():
+        print(f"\n  'kayak' (yellow triangles) accuracy on held-out photos by examples: {accuracy}")
+    assert accuracy[1] < accuracy[3] < accuracy[5]
+    assert accuracy[5] >= 0.9
