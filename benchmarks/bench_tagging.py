@@ -35,7 +35,9 @@ from benchmarks import fake_library
 from photoorg.model import label as labelset
 from photoorg.services.library import Library
 from photoorg.store import embeddings
-from photoorg.store import labels as store
+from photoorg.store import labels as label_store
+from photoorg.store import prompt_vectors as prompt_store
+from photoorg.store import tags as tag_store
 
 MODEL = "local-dir:/nonexistent/bench-model"  # never loaded: every prompt is cached
 
@@ -60,9 +62,9 @@ def build(home: Path, n: int, labels: int, dim: int, threshold: float) -> Librar
             label = labelset.Label(
                 name=f"label{k:03d}", prompts=("a photo of a {}.",), threshold=threshold
             )
-            store.insert_label(db, label)
+            label_store.insert_label(db, label)
             texts += label.texts()
-        store.save_text_vectors(db, model_id, texts, unit(rng, len(texts), dim))
+        prompt_store.save_text_vectors(db, model_id, texts, unit(rng, len(texts), dim))
     return library
 
 
@@ -108,7 +110,7 @@ def main() -> int:
         label_matrix = np.stack(
             [
                 np.asarray(v)
-                for v in store.text_vectors(
+                for v in prompt_store.text_vectors(
                     library.catalog.read,
                     snapshot.model,
                     [f"a photo of a label{k:03d}." for k in range(args.labels)],
@@ -118,7 +120,7 @@ def main() -> int:
         )
         product = [timed(lambda: snapshot.matrix @ label_matrix.T)[0] for _ in range(args.repeat)]
         read_tags = [
-            timed(lambda: store.all_tags(library.catalog.read))[0] for _ in range(args.repeat)
+            timed(lambda: tag_store.all_tags(library.catalog.read))[0] for _ in range(args.repeat)
         ]
 
         edits = []
@@ -127,7 +129,7 @@ def main() -> int:
             new_prompt = f"a picture of a {{}} #{k}."
             vector = unit(np.random.default_rng(100 + k), 1, args.dim)
             with library.catalog.write() as db:
-                store.save_text_vectors(
+                prompt_store.save_text_vectors(
                     db, snapshot.model, [new_prompt.replace("{}", "label000")], vector
                 )
             tagging.update_label(

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from photoorg.errors import UsageError
+from photoorg.model.hits import Hit
 from photoorg.model.label import check_name
 from photoorg.model.query import Filters, parse_query
-from photoorg.services.search import Hit
 from photoorg.store import albums as store
 
 if TYPE_CHECKING:

@@ -15,17 +15,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from photoorg.config import DEFAULT_MODEL, THUMBNAIL_SIZE, Paths, resolve_home
 from photoorg.errors import CatalogDamagedError, CatalogError, PhotoOrgError, UsageError
-from photoorg.model.query import Filters, Query, Term, parse_query
-from photoorg.services import search as ranking
+from photoorg.model.hits import Hit
+from photoorg.model.query import Filters, Query
 from photoorg.services.indexing.scanner import Scanner
 from photoorg.services.jobs import CancelToken, Progress, no_progress
-from photoorg.store import embeddings, photos
-from photoorg.store import filters as sql_filters
-from photoorg.store import labels as label_store
+from photoorg.services.search import Searcher
+from photoorg.store import embeddings, photos, settings
+from photoorg.store import tags as tag_store
 from photoorg.store.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -58,7 +56,6 @@ class Library:
         self._model: Any = None
         self._keeper: Any = None
         self._model_lock = threading.Lock()
-        self._sample: tuple[int, np.ndarray] | None = None
 
     def _open_catalog(self) -> Catalog:
         """Open the catalog; a damaged one is set aside and salvaged (see core.repair)."""
@@ -99,7 +96,6 @@ class Library:
 
                 self._model = ClipModel.load(self.model_name, self.device)
                 self._keeper = None
-                self._sample = None
             return self._model
 
     @staticmethod
@@ -112,7 +108,7 @@ class Library:
         """Use a ``ClipModel`` built elsewhere (benchmarks with random weights, self-test)."""
         with self._model_lock:
             self._model_name = model.id
-            self._model, self._keeper, self._sample = model, None, None
+            self._model, self._keeper = model, None
 
     def model_needs_download(self) -> bool:
         """Whether the model's weights are missing from this computer (no network used)."""
@@ -189,14 +185,7 @@ class Library:
                 root = photos.add_root(db, str(path))
                 for old in known:
                     if Path(old.path).is_relative_to(path):
-                        db.execute(
-                            "UPDATE photos SET root_id = ? WHERE root_id = ?", [root.id, old.id]
-                        )
-                        db.execute(
-                            "UPDATE scan_errors SET root_id = ? WHERE root_id = ?",
-                            [root.id, old.id],
-                        )
-                        db.execute("DELETE FROM roots WHERE id = ?", [old.id])
+                        photos.merge_root(db, root.id, old.id)
             known = self.roots()
             chosen.append(root)
         return chosen
@@ -269,7 +258,6 @@ class Library:
         summary["errors"] += failed
         self._adopt_model_if_complete(model.id)
         self._index_keeper().sync()
-        self._sample = None
         self.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
         return summary
 
@@ -279,14 +267,10 @@ class Library:
             return
         with self.catalog.write() as db:
             previous = self.catalog.get_setting(MODEL_SETTING)
-            db.execute(
-                "INSERT INTO settings(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [MODEL_SETTING, model_id],
-            )
+            settings.put(db, MODEL_SETTING, model_id)
             if previous and previous != model_id:
                 embeddings.delete_other_models(db, model_id)
-                db.execute("DELETE FROM settings WHERE key = ?", [f"index:{previous}"])
+                settings.put(db, f"index:{previous}", None)
 
     # -- reading the catalog ------------------------------------------------------------------
 
@@ -319,14 +303,12 @@ class Library:
 
     def tags_of(self, photo_id: int) -> list[dict[str, Any]]:
         """A photo's tags (label, parent, score, probability, source), rejected ones last."""
-        return label_store.tags_of(self.catalog.read, photo_id)
+        return tag_store.tags_of(self.catalog.read, photo_id)
 
     def thumbnail_path(self, photo_id: int) -> Path | None:
         """The photo's thumbnail file, checked first: a damaged or missing one is made
         again from the photo (the damaged file is set aside). None if that fails too."""
-        row = self.catalog.read.execute(
-            "SELECT sha256, path FROM photos WHERE id = ?", [photo_id]
-        ).fetchone()
+        row = photos.content_and_path(self.catalog.read, photo_id)
         if row is None:
             return None
         from photoorg.services import repair
@@ -359,7 +341,11 @@ class Library:
                 return None  # the photo is gone or unreadable now: no thumbnail to show
         return thumbnail
 
-    # -- search ---------------------------------------------------------------------------
+    # -- search (services.search) ------------------------------------------------------------
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self)
 
     def search(
         self,
@@ -371,165 +357,27 @@ class Library:
         sort: str = "relevance",
         cwd: Path | None = None,
         exclude: Iterable[int] = (),
-    ) -> list[ranking.Hit]:
-        """Photos best matching ``query`` (the query language of ``core.query``)."""
-        parsed = parse_query(query, cwd=cwd) if isinstance(query, str) else query
-        merged = parsed.filters.merged(filters) if filters else parsed.filters
-        if sort not in ("relevance", "date"):
-            raise UsageError(f"unknown sort {sort!r}: use relevance or date")
-        if limit < 1:
-            raise UsageError("--limit must be at least 1")
-        if not parsed.terms:
-            return self.browse(merged, limit=limit)
-        model = self.model()
-        vectors = self._term_vectors(parsed.terms, model)
-        weights = np.array([t.weight for t in parsed.terms], np.float32)
-        query_vector = ranking.combine(vectors, weights)
-        if not query_vector.any():
-            return []
-        allowed = None if merged.is_empty() else sql_filters.matching_ids(self.catalog.read, merged)
-        # A photo asked for by example is what the user already has: show what is like it.
-        excluded = set(exclude) | self._example_ids(parsed.terms)
-        index = self._index_keeper().index()
-        if len(index) == 0:
-            raise UsageError("nothing is encoded yet: run photoorg index PATH first")
-        k = min(len(index), max(limit * 4, 200) + len(excluded))
-        ids, scores = index.search(query_vector, k, allowed=allowed)
-        ids, scores = ids[0], scores[0]
-        sample = self._score_sample(model)
-        cutoff = (
-            min_score if min_score is not None else ranking.relevance_cutoff(sample @ query_vector)
+    ) -> list[Hit]:
+        """Photos best matching ``query`` (the query language of ``services.query_parser``)."""
+        return self.searcher.search(
+            query,
+            filters=filters,
+            limit=limit,
+            min_score=min_score,
+            sort=sort,
+            cwd=cwd,
+            exclude=exclude,
         )
-        keep = scores >= cutoff
-        negatives = [v for v, t in zip(vectors, parsed.terms, strict=True) if t.weight < 0]
-        if negatives and keep.any():
-            candidate = embeddings.get(self.catalog.read, model.id, ids[keep].tolist(), model.dim)
-            for negative in negatives:
-                negative_cut = ranking.relevance_cutoff(sample @ negative)
-                for pos in np.flatnonzero(keep):
-                    vector = candidate.get(int(ids[pos]))
-                    if vector is not None and float(vector @ negative) >= negative_cut:
-                        keep[pos] = False
-        chosen = [
-            (int(i), float(s))
-            for i, s in zip(ids[keep], scores[keep], strict=True)
-            if int(i) not in excluded
-        ]
-        return self._hits(chosen[:limit], sort)
 
     def similar(
         self, examples: Sequence[str | os.PathLike[str] | int], *, limit: int = 50, **kwargs: Any
-    ) -> list[ranking.Hit]:
+    ) -> list[Hit]:
         """Photos like the examples (catalog photos or files), the examples left out."""
-        terms, exclude = [], []
-        for example in examples:
-            if isinstance(example, int):
-                terms.append(Term("photo", str(example), 1.0))
-                exclude.append(example)
-                continue
-            path = Path(example).expanduser().resolve()
-            if not path.is_file():
-                raise UsageError(f"no such file: {example}")
-            found = photos.photo_ids_by_path(self.catalog.read, [str(path)])
-            if found:
-                exclude.append(found[str(path)])
-            terms.append(Term("image", str(path), 1.0))
-        if not terms:
-            raise UsageError("name at least one example photo")
-        return self.search(Query(tuple(terms), Filters()), limit=limit, exclude=exclude, **kwargs)
+        return self.searcher.similar(examples, limit=limit, **kwargs)
 
-    def browse(
-        self, filters: Filters | None = None, *, limit: int | None = None
-    ) -> list[ranking.Hit]:
+    def browse(self, filters: Filters | None = None, *, limit: int | None = None) -> list[Hit]:
         """Photos passing ``filters``, newest first (no model needed)."""
-        where, params = sql_filters.where(filters)
-        sql = (
-            f"SELECT p.id, p.path, p.taken_at FROM photos p WHERE {where} "
-            "ORDER BY p.taken_at DESC, p.path"
-        )
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [
-            ranking.Hit(i, path, 1.0, taken)
-            for i, path, taken in self.catalog.read.execute(sql, params)
-        ]
-
-    def _hits(self, chosen: list[tuple[int, float]], sort: str) -> list[ranking.Hit]:
-        if not chosen:
-            return []
-        ids = [i for i, _ in chosen]
-        rows = self.catalog.read.execute(
-            f"SELECT id, path, taken_at FROM photos WHERE id IN ({','.join('?' * len(ids))})", ids
-        ).fetchall()
-        info = {i: (path, taken) for i, path, taken in rows}
-        hits = [ranking.Hit(i, info[i][0], s, info[i][1]) for i, s in chosen if i in info]
-        if sort == "date":
-            hits.sort(key=lambda h: h.taken_at, reverse=True)
-        return hits
-
-    def _term_vectors(self, terms: Sequence[Term], model: Any) -> np.ndarray:
-        rows = []
-        texts = [t.value for t in terms if t.kind == "text"]
-        text_vectors = dict(zip(texts, model.encode_texts(texts), strict=True)) if texts else {}
-        for term in terms:
-            if term.kind == "text":
-                rows.append(text_vectors[term.value])
-            elif term.kind == "photo":
-                rows.append(self._stored_vector(int(term.value), model))
-            else:
-                rows.append(self._image_vector(Path(term.value), model))
-        return np.stack(rows).astype(np.float32)
-
-    def _example_ids(self, terms: Sequence[Term]) -> set[int]:
-        """Catalog photos given as positive example terms (by id or by path)."""
-        ids = {int(t.value) for t in terms if t.kind == "photo" and t.weight > 0}
-        paths = [t.value for t in terms if t.kind == "image" and t.weight > 0]
-        if paths:
-            ids |= set(photos.photo_ids_by_path(self.catalog.read, paths).values())
-        return ids
-
-    def _stored_vector(self, photo_id: int, model: Any) -> np.ndarray:
-        found = embeddings.get(self.catalog.read, model.id, [photo_id], model.dim)
-        if photo_id not in found:
-            raise UsageError(f"photo {photo_id} is not in the catalog or not encoded yet")
-        return found[photo_id]
-
-    def _image_vector(self, path: Path, model: Any) -> np.ndarray:
-        found = photos.photo_ids_by_path(self.catalog.read, [str(path)])
-        if found:
-            stored = embeddings.get(self.catalog.read, model.id, [found[str(path)]], model.dim)
-            if stored:
-                return next(iter(stored.values()))
-        from photoorg.media import decode as imaging
-
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        try:
-            upright = imaging.decode_upright(imaging.open_image(data, path.name), model.image_size)
-        except PhotoOrgError as exc:
-            raise UsageError(f"cannot use {path.name} as an example: {exc}") from exc
-        return model.encode_images([model.prepare(upright)])[0]
-
-    def _score_sample(self, model: Any) -> np.ndarray:
-        """Up to ``SAMPLE_SIZE`` stored vectors, to read score distributions from.
-
-        Kept until the embeddings change, which the catalog's trigger-kept counter tells
-        in one row read (counting the vectors cost ~90 ms per search at a million).
-        """
-        version = label_store.counter(self.catalog.read, "embeddings")
-        if self._sample is not None and self._sample[0] == version:
-            return self._sample[1]
-        rows = self.catalog.read.execute(
-            "SELECT vector FROM embeddings WHERE model = ? ORDER BY random() LIMIT ?",
-            [model.id, ranking.SAMPLE_SIZE],
-        ).fetchall()
-        matrix = np.frombuffer(b"".join(r[0] for r in rows), np.float32).reshape(
-            len(rows), model.dim
-        )
-        self._sample = (version, matrix)
-        return matrix
+        return self.searcher.browse(filters, limit=limit)
 
     # -- duplicates -----------------------------------------------------------------------
 
@@ -541,65 +389,13 @@ class Library:
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
     ) -> list[dict[str, Any]]:
-        """Groups of exact copies (same content) and near-duplicates (cosine >= threshold).
+        """Groups of exact copies (same content) and near-duplicates (cosine >= threshold),
+        each listing its photos best first (see ``services.duplicates``)."""
+        from photoorg.services.duplicates import find_duplicates
 
-        Each group lists its photos best first: the largest resolution, then file size.
-        Every photo's neighbours are looked up (about a millisecond each), so a large
-        library reports progress ("comparing", photos done, all) and can be cancelled.
-        """
-        cancel = cancel or CancelToken()
-        if not -1.0 <= threshold <= 1.0:
-            raise UsageError("--threshold is a cosine similarity between -1 and 1")
-        db = self.catalog.read
-        meta = {
-            row[0]: row
-            for row in db.execute(
-                "SELECT id, path, width, height, size, sha256 FROM photos WHERE offline = 0"
-            )
-        }
-        by_hash: dict[str, list[int]] = {}
-        for photo_id, *_, sha in meta.values():
-            by_hash.setdefault(sha, []).append(photo_id)
-        groups = [("exact", ids) for ids in by_hash.values() if len(ids) > 1]
-
-        parent: dict[int, int] = {}
-
-        def find(x: int) -> int:
-            while parent.setdefault(x, x) != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        total = embeddings.count(db, self.model_name_id())
-        if total:
-            model = self.model()
-            index = self._index_keeper().index()
-            done = 0
-            for ids, vectors in embeddings.stream(db, model.id, model.dim):
-                progress("comparing", done, total)
-                cancel.check()
-                found, scores = index.search(vectors, min(neighbours, len(index)))
-                done += len(ids)
-                for photo_id, row_ids, row_scores in zip(ids, found, scores, strict=True):
-                    for other, score in zip(row_ids, row_scores, strict=True):
-                        if other != photo_id and score >= threshold:
-                            parent[find(int(photo_id))] = find(int(other))
-            progress("comparing", done, total)
-        near: dict[int, list[int]] = {}
-        for photo_id in list(parent):
-            near.setdefault(find(photo_id), []).append(photo_id)
-        for members in near.values():
-            if len(members) > 1 and len({meta[m][5] for m in members if m in meta}) > 1:
-                groups.append(("near", members))
-
-        def best_first(ids: list[int]) -> list[dict[str, Any]]:
-            rows = sorted(
-                (meta[i] for i in ids if i in meta), key=lambda r: (-r[2] * r[3], -r[4], r[1])
-            )
-            return [{"path": r[1], "width": r[2], "height": r[3], "size": r[4]} for r in rows]
-
-        result = [{"kind": kind, "photos": best_first(ids)} for kind, ids in groups]
-        return sorted(result, key=lambda g: (g["kind"] != "exact", g["photos"][0]["path"]))
+        return find_duplicates(
+            self, threshold, neighbours=neighbours, progress=progress, cancel=cancel
+        )
 
     def model_name_id(self) -> str:
         return self._spec_id(self.model_name)
@@ -608,10 +404,7 @@ class Library:
 
     def folders(self) -> list[tuple[str, int]]:
         """Every folder that holds online photos, with how many, sorted by path."""
-        rows = self.catalog.read.execute(
-            "SELECT folder, count(*) FROM photos WHERE offline = 0 GROUP BY folder ORDER BY folder"
-        )
-        return [(folder, count) for folder, count in rows]
+        return photos.folder_counts(self.catalog.read)
 
     def preview(self, path_or_id: str | os.PathLike[str] | int, size: int = 1600) -> bytes:
         """JPEG bytes of the photo, upright, its longest side at most ``size`` pixels."""

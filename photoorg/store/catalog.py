@@ -19,6 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from photoorg.errors import CatalogDamagedError, CatalogError
+from photoorg.store import settings
 from photoorg.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
@@ -198,19 +199,11 @@ class Catalog:
         return db
 
     def get_setting(self, key: str, default: str | None = None) -> str | None:
-        row = self.read.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
+        return settings.get(self.read, key, default)
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self.write() as db:
-            if value is None:
-                db.execute("DELETE FROM settings WHERE key = ?", [key])
-            else:
-                db.execute(
-                    "INSERT INTO settings(key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    [key, value],
-                )
+            settings.put(db, key, value)
 
     def close(self) -> None:
         with self._readers_lock:

@@ -71,3 +71,27 @@ def get(db: Database, model: str, ids: Sequence[int], dim: int) -> dict[int, np.
         if row:
             result[int(photo_id)] = np.frombuffer(row[0], dtype=np.float32, count=dim)
     return result
+
+
+def ids(db: Database, model: str) -> np.ndarray:
+    """Ids of the photos that have a vector from ``model``, ascending."""
+    rows = db.execute(
+        "SELECT photo_id FROM embeddings WHERE model = ? ORDER BY photo_id", [model]
+    ).fetchall()
+    return np.fromiter((r[0] for r in rows), np.int64, len(rows))
+
+
+def dim(db: Database, model: str) -> int | None:
+    """The length of ``model``'s vectors, read off one stored row; None when none is."""
+    row = db.execute(
+        "SELECT length(vector) FROM embeddings WHERE model = ? LIMIT 1", [model]
+    ).fetchone()
+    return None if row is None else int(row[0]) // 4
+
+
+def sample(db: Database, model: str, size: int, dim: int) -> np.ndarray:
+    """Up to ``size`` of ``model``'s vectors, chosen at random, as a matrix."""
+    rows = db.execute(
+        "SELECT vector FROM embeddings WHERE model = ? ORDER BY random() LIMIT ?", [model, size]
+    ).fetchall()
+    return np.frombuffer(b"".join(r[0] for r in rows), np.float32).reshape(len(rows), dim)

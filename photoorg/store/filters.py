@@ -92,3 +92,15 @@ def matching_ids(db: Database, filters: Filters | None) -> np.ndarray:
     sql, params = where(filters)
     rows = db.execute(f"SELECT p.id FROM photos p WHERE {sql}", params)
     return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+
+def browse(db: Database, filters: Filters | None, limit: int | None) -> list[tuple[int, str, str]]:
+    """``(id, path, taken_at)`` of the photos passing ``filters``, newest first."""
+    clause, params = where(filters)
+    sql = (
+        f"SELECT p.id, p.path, p.taken_at FROM photos p WHERE {clause} "
+        "ORDER BY p.taken_at DESC, p.path"
+    )
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return db.execute(sql, params).fetchall()

@@ -95,6 +95,13 @@ def remove_root(db: Database, root_id: int) -> int:
     return count
 
 
+def merge_root(db: Database, into: int, old: int) -> None:
+    """A new root that contains an old one takes its photos and errors over."""
+    db.execute("UPDATE photos SET root_id = ? WHERE root_id = ?", [into, old])
+    db.execute("UPDATE scan_errors SET root_id = ? WHERE root_id = ?", [into, old])
+    db.execute("DELETE FROM roots WHERE id = ?", [old])
+
+
 def set_root_online(db: Database, root_id: int, online: bool) -> None:
     db.execute("UPDATE roots SET online = ? WHERE id = ?", [int(online), root_id])
     db.execute("UPDATE photos SET offline = ? WHERE root_id = ?", [int(not online), root_id])
@@ -207,3 +214,52 @@ def clear_errors(db: Database, paths: Iterable[str]) -> None:
 
 def list_errors(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT path, error, at FROM scan_errors ORDER BY path"))
+
+
+def embedded_keywords(db: Database) -> dict[int, list[str]]:
+    """Keywords the scanner read from inside each photo file (only photos with some)."""
+    rows = db.execute("SELECT id, keywords FROM photos WHERE keywords != '[]'")
+    return {photo_id: json.loads(text) for photo_id, text in rows}
+
+
+def existing_ids(db: Database, photo_ids: Sequence[int]) -> set[int]:
+    """Which of ``photo_ids`` are still in the catalog (a rescan may have removed some)."""
+    marks = ",".join("?" * len(photo_ids))
+    return {r[0] for r in db.execute(f"SELECT id FROM photos WHERE id IN ({marks})", photo_ids)}
+
+
+def content_and_path(db: Database, photo_id: int) -> tuple[str, str] | None:
+    """A photo's ``(sha256, path)``, or None when it is not in the catalog."""
+    row = db.execute("SELECT sha256, path FROM photos WHERE id = ?", [photo_id]).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def paths_and_dates(db: Database, photo_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """``id -> (path, taken_at)`` for the photos among ``photo_ids`` that still exist."""
+    if not photo_ids:
+        return {}
+    rows = db.execute(
+        f"SELECT id, path, taken_at FROM photos WHERE id IN ({','.join('?' * len(photo_ids))})",
+        list(photo_ids),
+    ).fetchall()
+    return {i: (path, taken) for i, path, taken in rows}
+
+
+def online_paths(db: Database) -> list[tuple[int, str, str]]:
+    """``(id, path, folder)`` of every photo whose root is online."""
+    return db.execute("SELECT id, path, folder FROM photos WHERE offline = 0").fetchall()
+
+
+def online_sizes(db: Database) -> list[tuple[int, str, int, int, int, str]]:
+    """``(id, path, width, height, size, sha256)`` of every online photo."""
+    return db.execute(
+        "SELECT id, path, width, height, size, sha256 FROM photos WHERE offline = 0"
+    ).fetchall()
+
+
+def folder_counts(db: Database) -> list[tuple[str, int]]:
+    """Every folder that holds online photos, with how many, sorted by path."""
+    rows = db.execute(
+        "SELECT folder, count(*) FROM photos WHERE offline = 0 GROUP BY folder ORDER BY folder"
+    )
+    return [(folder, count) for folder, count in rows]

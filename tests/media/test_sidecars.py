@@ -204,7 +204,8 @@ def _sidecar_keywords_by_exiftool(paths):
 def test_corpus_sidecars_are_read_back_by_the_scanner_and_exiftool(tmp_path):
     from photoorg.model.label import Label
     from photoorg.services.library import Library
-    from photoorg.store import labels as store
+    from photoorg.store import labels as label_store
+    from photoorg.store import tags as tag_store
     from tests.support.corpus import copy_corpus, sha256_tree
 
     corpus = copy_corpus(tmp_path / "photos")
@@ -221,9 +222,9 @@ def test_corpus_sidecars_are_read_back_by_the_scanner_and_exiftool(tmp_path):
         tagging.set_decision(ids[::3], "Zürich", "confirmed", retag=False)
         tagging.set_decision(ids[1::4], "dog", "rejected", retag=False)  # never exported
         # An automatic tag: exported, marked as PhotoOrg's own, and not imported back.
-        sunset = store.find_label(library.catalog.read, "sunset").id
+        sunset = label_store.find_label(library.catalog.read, "sunset").id
         with library.catalog.write() as db:
-            store.write_auto(db, [(ids[0], sunset, 0.3, None)], [], [])
+            tag_store.write_auto(db, [(ids[0], sunset, 0.3, None)], [], [])
         # One photo already has a sidecar from another program.
         first = Path(photos[0].path)
         (first.parent / (first.name + ".xmp")).write_text(DARKTABLE_SIDECAR, encoding="utf-8")

@@ -20,7 +20,7 @@ import numpy as np
 from photoorg.model.label import Label
 from photoorg.services.library import Library
 from photoorg.store import embeddings, photos
-from photoorg.store import labels as store
+from photoorg.store import prompt_vectors as prompt_store
 
 DIM = 32
 
@@ -46,7 +46,7 @@ class Synthetic:
     def cache_prompts(self, label: Label) -> None:
         texts = label.texts() + label.negative_texts()
         with self.library.catalog.write() as db:
-            store.save_text_vectors(
+            prompt_store.save_text_vectors(
                 db,
                 self.library.model_name_id(),
                 texts,

@@ -16,7 +16,7 @@ from photoorg.errors import ImageError
 from photoorg.media import decode as imaging
 from photoorg.services.indexing.scanner import in_order, read_bytes_stable
 from photoorg.services.jobs import CancelToken, Progress, no_progress
-from photoorg.store import embeddings
+from photoorg.store import embeddings, photos
 from photoorg.store.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -55,13 +55,7 @@ class EmbeddingSink:
         vectors = self.model.encode_images(self._pixels)
         with self.catalog.write() as db:
             # A photo deleted meanwhile (a concurrent rescan) would break the foreign key.
-            alive = {
-                row[0]
-                for row in db.execute(
-                    f"SELECT id FROM photos WHERE id IN ({','.join('?' * len(self._ids))})",
-                    self._ids,
-                )
-            }
+            alive = photos.existing_ids(db, self._ids)
             keep = [i for i, photo_id in enumerate(self._ids) if photo_id in alive]
             embeddings.save(db, self.model.id, [self._ids[i] for i in keep], vectors[keep])
         self.encoded += len(self._ids)

@@ -86,15 +86,7 @@ class IndexKeeper:
     def _sync_locked(self, save: bool) -> None:
         index = self._index
         assert index is not None
-        stored_ids = np.array(
-            [
-                r[0]
-                for r in self.catalog.read.execute(
-                    "SELECT photo_id FROM embeddings WHERE model = ?", [self.model_id]
-                )
-            ],
-            dtype=np.int64,
-        )
+        stored_ids = embeddings.ids(self.catalog.read, self.model_id)
         have = index.ids()
         extra = np.setdiff1d(have, stored_ids, assume_unique=True)
         lacking = np.setdiff1d(stored_ids, have, assume_unique=True)

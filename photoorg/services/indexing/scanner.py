@@ -393,9 +393,7 @@ class Scanner:
                 record = result.record
                 photo_id = known_ids.get(listed.path)
                 if photo_id is not None:  # changed in place
-                    old_sha = db.execute(
-                        "SELECT sha256 FROM photos WHERE id = ?", [photo_id]
-                    ).fetchone()[0]
+                    old_sha, _ = store.content_and_path(db, photo_id)
                     if old_sha != record.sha256:
                         store.forget_content(db, photo_id)
                         encode.append((photo_id, result.pixels))

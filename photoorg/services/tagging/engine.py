@@ -18,7 +18,9 @@ from photoorg.services.tagging import learning as cls
 from photoorg.services.tagging.photo_matrix import PhotoMatrix, Snapshot
 from photoorg.services.tagging.scoring import Classifier, Classifiers
 from photoorg.services.tagging.tag_state import KEY_BASE, Tags, TagState, keys
-from photoorg.store import labels as store
+from photoorg.store import counters
+from photoorg.store import labels as label_store
+from photoorg.store import tags as tag_store
 from photoorg.store.catalog import Catalog
 
 SAMPLE_SIZE = 20_000
@@ -47,7 +49,7 @@ class Engine:
 
     def classifiers(
         self,
-        labels: list[store.StoredLabel],
+        labels: list[label_store.StoredLabel],
         snapshot: Snapshot,
         tags: Tags,
         progress: Progress = no_progress,
@@ -147,18 +149,18 @@ class Engine:
         tags: Tags, rows: np.ndarray, classifiers: Classifiers
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """People's decisions among ``rows`` of ``tags`` as (photo, column, positive?)."""
-        decided = rows[tags.source[rows] != store.SOURCE_CODE[store.AUTO]]
+        decided = rows[tags.source[rows] != tag_store.SOURCE_CODE[tag_store.AUTO]]
         column_of = {int(label_id): i for i, label_id in enumerate(classifiers.label_ids.tolist())}
         photo = tags.photo[decided]
         columns = np.array([column_of.get(int(x), -1) for x in tags.label[decided]], np.int64)
-        positive = tags.source[decided] != store.SOURCE_CODE[store.REJECTED]
+        positive = tags.source[decided] != tag_store.SOURCE_CODE[tag_store.REJECTED]
         keep = columns >= 0
         order = np.argsort(photo[keep], kind="stable")
         return photo[keep][order], columns[keep][order], positive[keep][order]
 
     def retag(
         self,
-        chosen: list[store.StoredLabel],
+        chosen: list[label_store.StoredLabel],
         snapshot: Snapshot,
         scope: np.ndarray | None,
         progress: Progress,
@@ -197,7 +199,7 @@ class Engine:
         new_prob = np.concatenate(probabilities) if probabilities else empty_f
         new_keys = keys(new_photo, new_label)
 
-        is_auto = tags.source[rows] == store.SOURCE_CODE[store.AUTO]
+        is_auto = tags.source[rows] == tag_store.SOURCE_CODE[tag_store.AUTO]
         keep = ~np.isin(new_keys, tags.key[rows[~is_auto]])  # decisions are never touched
         new_keys, new_score, new_prob = new_keys[keep], new_score[keep], new_prob[keep]
 
@@ -242,8 +244,8 @@ class Engine:
         added = zip(*split(add_keys), add_score.tolist(), prob(add_prob), strict=True)
         rescored = zip(re_score.tolist(), prob(re_prob), *split(re_keys), strict=True)
         with self.catalog.write() as db:
-            before = store.counter(db, "tags")
-            store.write_auto(db, added, zip(*split(removed), strict=True), rescored)
+            before = counters.counter(db, "tags")
+            tag_store.write_auto(db, added, zip(*split(removed), strict=True), rescored)
             upserted = np.concatenate([add_keys, re_keys])
             self.record(
                 changes["base"],
@@ -251,7 +253,7 @@ class Engine:
                 db,
                 removed,
                 upserted,
-                store.SOURCE_CODE[store.AUTO],
+                tag_store.SOURCE_CODE[tag_store.AUTO],
                 score=np.concatenate([add_score, re_score]),
                 probability=np.concatenate([add_prob, re_prob]),
             )
@@ -275,7 +277,7 @@ class Engine:
         nan = np.full(n, np.nan)
         self.state.applied(
             base,
-            store.counter(db, "tags"),
+            counters.counter(db, "tags"),
             removed=removed,
             upserted=upserted,
             source=np.full(n, source, np.int8),
@@ -295,9 +297,9 @@ def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 def examples_of(tags: Tags) -> dict[int, tuple[list[int], list[int]]]:
     """Per label id: (positive photo ids, rejected photo ids), from people and files."""
-    decided = np.flatnonzero(tags.source != store.SOURCE_CODE[store.AUTO])
+    decided = np.flatnonzero(tags.source != tag_store.SOURCE_CODE[tag_store.AUTO])
     out: dict[int, tuple[list[int], list[int]]] = {}
-    rejected = store.SOURCE_CODE[store.REJECTED]
+    rejected = tag_store.SOURCE_CODE[tag_store.REJECTED]
     for photo, label, source in zip(
         tags.photo[decided].tolist(),
         tags.label[decided].tolist(),

@@ -26,7 +26,10 @@ from photoorg.errors import UsageError
 from photoorg.media import sidecars as xmp
 from photoorg.model.label import HIERARCHY_SEPARATOR, Label, check_name
 from photoorg.services.jobs import CancelToken, Progress, no_progress
-from photoorg.store import labels as store
+from photoorg.store import labels as label_store
+from photoorg.store import photos as photo_store
+from photoorg.store import sidecars as sidecar_store
+from photoorg.store import tags as tag_store
 
 if TYPE_CHECKING:
     from photoorg.services.tagging.service import Tagging
@@ -74,15 +77,15 @@ def sync(
     cancel = cancel or CancelToken()
     catalog = tagging.catalog
     db = catalog.read
-    embedded = store.embedded_keywords(db)
-    cached = store.sidecars(db)
-    photos = db.execute("SELECT id, path, folder FROM photos WHERE offline = 0").fetchall()
+    embedded = photo_store.embedded_keywords(db)
+    cached = sidecar_store.sidecars(db)
+    photos = photo_store.online_paths(db)
     by_folder: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for photo_id, path, folder in photos:
         by_folder[folder].append((photo_id, path))
 
-    sidecar_rows: dict[int, store.SidecarRow] = {}
-    changed_rows: list[store.SidecarRow] = []
+    sidecar_rows: dict[int, sidecar_store.SidecarRow] = {}
+    changed_rows: list[sidecar_store.SidecarRow] = []
     gone: list[int] = []
     done = 0
     for folder, members in by_folder.items():
@@ -124,20 +127,20 @@ def sync(
 
     with catalog.write() as wdb:
         for row in changed_rows:
-            store.save_sidecar(wdb, row)
-        store.forget_sidecars(wdb, gone)
+            sidecar_store.save_sidecar(wdb, row)
+        sidecar_store.forget_sidecars(wdb, gone)
         label_ids = _label_ids(tagging, wdb, wanted)
         desired = {(p, label_ids[n.casefold()]) for p, names in wanted.items() for n in names}
-        current = store.imported_pairs(wdb)
+        current = tag_store.imported_pairs(wdb)
         add, remove = sorted(desired - current), sorted(current - desired)
-        store.add_imported(wdb, add)
-        store.remove_imported(wdb, remove)
+        tag_store.add_imported(wdb, add)
+        tag_store.remove_imported(wdb, remove)
     return len(add) + len(remove)
 
 
 def _sidecar_row(
-    photo_id: int, found: Path | None, cached: store.SidecarRow | None
-) -> store.SidecarRow | None:
+    photo_id: int, found: Path | None, cached: sidecar_store.SidecarRow | None
+) -> sidecar_store.SidecarRow | None:
     if found is None:
         return None
     try:
@@ -155,7 +158,7 @@ def _sidecar_row(
     except xmp.XmpError:
         # A damaged sidecar imports nothing, and is not parsed again until it changes.
         read = xmp.SidecarKeywords()
-    return store.SidecarRow(
+    return sidecar_store.SidecarRow(
         photo_id, str(found), info.st_size, info.st_mtime_ns, read.keywords, read.auto
     )
 
@@ -163,7 +166,7 @@ def _sidecar_row(
 def _label_ids(tagging: Tagging, db, wanted: dict[int, dict[str, str | None]]) -> dict[str, int]:
     """Label id for each keyword (case-insensitive), creating disabled labels as needed."""
     tagging._ensure_defaults()
-    ids = {s.label.name.casefold(): s.id for s in store.list_labels(db)}
+    ids = {s.label.name.casefold(): s.id for s in label_store.list_labels(db)}
     parents: dict[str, str | None] = {}
     for names in wanted.values():
         for name, parent in names.items():
@@ -177,7 +180,7 @@ def _label_ids(tagging: Tagging, db, wanted: dict[int, dict[str, str | None]]) -
         label = Label(
             name=name, parent=parent if parent and parent.casefold() != key else None, enabled=False
         )
-        ids[key] = store.insert_label(db, label)
+        ids[key] = label_store.insert_label(db, label)
     return ids
 
 
@@ -194,12 +197,7 @@ def export(
     """Merge each photo's tags into its sidecar (see ``xmp``); returns files written."""
     db = tagging.catalog.read
     chosen = None if photo_ids is None else {int(p) for p in photo_ids}
-    rows = db.execute(
-        "SELECT p.id, p.path, p.folder, l.name, l.parent, t.source FROM photos p "
-        "LEFT JOIN tags t ON t.photo_id = p.id AND t.source != 'rejected' "
-        "LEFT JOIN labels l ON l.id = t.label_id "
-        "WHERE p.offline = 0 ORDER BY p.folder, p.path, l.name"
-    ).fetchall()
+    rows = tag_store.online_photos_with_tags(db)
     per_photo: dict[int, tuple[str, str, list[tuple[str, str | None, str]]]] = {}
     stems: dict[str, Counter[str]] = defaultdict(Counter)  # photos per stem, per folder
     seen: set[int] = set()
@@ -210,7 +208,7 @@ def export(
         if chosen is not None and photo_id not in chosen:
             continue
         entry = per_photo.setdefault(photo_id, (path, folder, []))
-        if name is not None and (include_auto or source != store.AUTO):
+        if name is not None and (include_auto or source != tag_store.AUTO):
             entry[2].append((name, parent, source))
 
     written = 0
@@ -224,7 +222,7 @@ def export(
         subjects = [name for name, _, _ in tags]
         hierarchy = [Label(name=name, parent=parent).hierarchy for name, parent, _ in tags]
         auto = [
-            h for h, (_, _, source) in zip(hierarchy, tags, strict=True) if source == store.AUTO
+            h for h, (_, _, source) in zip(hierarchy, tags, strict=True) if source == tag_store.AUTO
         ]
         try:
             changed = xmp.merge_sidecar(target, subjects, hierarchy, auto)

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from photoorg.store import embeddings
-from photoorg.store import labels as store
+from photoorg.store import counters, embeddings
 from photoorg.store.catalog import Catalog
 
 MAX_CACHED = 2_000_000
@@ -92,11 +91,7 @@ class Snapshot:
                 return self.matrix
             rng = np.random.default_rng(seed)
             return self.matrix[np.sort(rng.choice(len(self.ids), size, replace=False))]
-        rows = catalog.read.execute(
-            "SELECT vector FROM embeddings WHERE model = ? ORDER BY random() LIMIT ?",
-            [self.model, size],
-        ).fetchall()
-        return np.frombuffer(b"".join(r[0] for r in rows), np.float32).reshape(len(rows), self.dim)
+        return embeddings.sample(catalog.read, self.model, size, self.dim)
 
 
 class PhotoMatrix:
@@ -110,7 +105,7 @@ class PhotoMatrix:
 
     def snapshot(self, model: str, dim: int) -> Snapshot:
         db = self.catalog.read
-        generation = store.counter(db, "embeddings")
+        generation = counters.counter(db, "embeddings")
         with self._lock:
             current = self._snapshot
             if current and (current.model, current.generation, current.dim) == (
@@ -122,11 +117,7 @@ class PhotoMatrix:
             # The counter is read before the vectors: a write racing with this read leaves
             # a newer counter behind, so the next call reads again.
             if embeddings.count(db, model) > self.max_cached:
-                rows = db.execute(
-                    "SELECT photo_id FROM embeddings WHERE model = ? ORDER BY photo_id", [model]
-                ).fetchall()
-                ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-                snapshot = Snapshot(model, generation, ids, None, dim)
+                snapshot = Snapshot(model, generation, embeddings.ids(db, model), None, dim)
             else:
                 ids, matrix = embeddings.load_all(db, model, dim)
                 snapshot = Snapshot(model, generation, ids, np.ascontiguousarray(matrix), dim)

@@ -15,11 +15,10 @@ tag, so they survive re-tagging, model changes and rescans.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,14 +26,18 @@ import numpy as np
 
 from photoorg.errors import UsageError
 from photoorg.media.sidecars import write_atomically
+from photoorg.model.hits import Preview
 from photoorg.model.label import Label, default_labels, read_file, to_toml
 from photoorg.model.query import Filters
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.tagging.engine import Engine, member
 from photoorg.services.tagging.photo_matrix import Snapshot
 from photoorg.services.tagging.tag_state import KEY_BASE, keys
+from photoorg.store import counters, embeddings, settings
 from photoorg.store import filters as sql_filters
-from photoorg.store import labels as store
+from photoorg.store import labels as label_store
+from photoorg.store import prompt_vectors as prompt_store
+from photoorg.store import tags as tag_store
 
 if TYPE_CHECKING:
     from photoorg.services.library import Library
@@ -45,25 +48,8 @@ LOGIT_SCALE_SETTING = "logit_scale:"
 PROMPT_CHUNK = 64
 """Prompts embedded per step of a first tagging: progress and cancel between steps."""
 SUMMARY_MIN_FRACTION = 0.2
-_DECISION_CODES = [store.SOURCE_CODE[s] for s in store.DECISIONS]
-
-
+_DECISION_CODES = [tag_store.SOURCE_CODE[s] for s in tag_store.DECISIONS]
 CLOSEST_SHOWN = 24  # photos a preview offers as examples when none reaches the threshold
-
-
-@dataclass(frozen=True)
-class Preview:
-    """What a (possibly unsaved) label would tag: how many photos, and the best ones.
-
-    When no photo reaches the threshold, ``hits`` holds the closest photos instead and
-    ``closest`` is true: an empty preview would leave the user nothing to teach the label
-    with, and a strict threshold (or a model that scores this label low) is exactly when
-    examples help most.
-    """
-
-    count: int
-    hits: list[tuple[int, float]]
-    closest: bool = False
 
 
 class Tagging:
@@ -90,9 +76,9 @@ class Tagging:
         label = label.checked()
         self._ensure_defaults()
         with self.catalog.write() as db:
-            if store.name_taken(db, label.name):
+            if label_store.name_taken(db, label.name):
                 raise UsageError(f"there is already a label called {label.name!r}")
-            store.insert_label(db, label)
+            label_store.insert_label(db, label)
         return label
 
     def update_label(self, name: str, label: Label) -> Label:
@@ -100,17 +86,17 @@ class Tagging:
         label = label.checked()
         with self.catalog.write() as db:
             old = self._stored(name, db)
-            if store.name_taken(db, label.name, except_id=old.id):
+            if label_store.name_taken(db, label.name, except_id=old.id):
                 raise UsageError(f"there is already a label called {label.name!r}")
-            store.update_label(db, old.id, label)
+            label_store.update_label(db, old.id, label)
             if label.name != old.label.name:
-                store.rename_parent(db, old.label.name, label.name)
+                label_store.rename_parent(db, old.label.name, label.name)
         return label
 
     def remove_label(self, name: str) -> None:
         """Delete a label and all its tags (decisions included)."""
         with self.catalog.write() as db:
-            store.delete_label(db, self._stored(name, db).id)
+            label_store.delete_label(db, self._stored(name, db).id)
 
     def label_counts(self) -> dict[str, int]:
         """Photos carrying each label (any source but rejected); 0 for unused labels."""
@@ -129,15 +115,15 @@ class Tagging:
         with self.catalog.write() as db:
             if replace:
                 keep = {x.name.casefold() for x in labels}
-                for stored in store.list_labels(db):
+                for stored in label_store.list_labels(db):
                     if stored.label.name.casefold() not in keep:
-                        store.delete_label(db, stored.id)
+                        label_store.delete_label(db, stored.id)
             for label in labels:
-                existing = store.find_label(db, label.name)
+                existing = label_store.find_label(db, label.name)
                 if existing is None:
-                    store.insert_label(db, label)
+                    label_store.insert_label(db, label)
                 else:
-                    store.update_label(db, existing.id, label)
+                    label_store.update_label(db, existing.id, label)
         return len(labels)
 
     # -- tags and decisions ---------------------------------------------------------------
@@ -154,26 +140,26 @@ class Tagging:
         The label then learns from its examples and is re-tagged over the library
         (one matrix product), unless ``retag`` is False.
         """
-        if decision is not None and decision not in store.DECISIONS:
+        if decision is not None and decision not in tag_store.DECISIONS:
             raise UsageError(f"unknown decision {decision!r}: use confirmed, rejected or manual")
         ids = np.unique(np.asarray([int(i) for i in photo_ids], np.int64))
         base = self.state.current(self.catalog.read)
         with self.catalog.write() as db:
             stored = self._stored(label_name, db)
-            before = store.counter(db, "tags")
+            before = counters.counter(db, "tags")
             pairs = keys(ids, np.full(len(ids), stored.id))
             if decision is None:
-                store.clear_sources(db, ids.tolist(), stored.id, store.DECISIONS)
+                tag_store.clear_sources(db, ids.tolist(), stored.id, tag_store.DECISIONS)
                 rows = np.searchsorted(base.key, pairs)
                 rows = rows[rows < len(base.key)]
                 rows = rows[member(base.key[rows], pairs)]
                 removed = base.key[rows[np.isin(base.source[rows], _DECISION_CODES)]]
                 upserted = pairs[:0]
             else:
-                store.set_source(db, ids.tolist(), stored.id, decision)
+                tag_store.set_source(db, ids.tolist(), stored.id, decision)
                 removed, upserted = pairs[:0], pairs
             self.engine.record(
-                base, before, db, removed, upserted, store.SOURCE_CODE.get(decision or "", 0)
+                base, before, db, removed, upserted, tag_store.SOURCE_CODE.get(decision or "", 0)
             )
         if retag:
             self.tag([stored.label.name])
@@ -185,7 +171,7 @@ class Tagging:
         if (folder is None) == (album is None):
             raise UsageError("name a folder or an album (not both) to confirm a label for")
         ids = self.scope(folder=folder, album=album)
-        self.set_decision(ids, label_name, store.CONFIRMED)
+        self.set_decision(ids, label_name, tag_store.CONFIRMED)
         return len(ids)
 
     def scope(self, folder: str | None = None, album: str | None = None) -> list[int]:
@@ -206,12 +192,7 @@ class Tagging:
         ids = self.scope(folder=folder, album=album)
         if not ids:
             return []
-        rows = self.catalog.read.execute(
-            "SELECT l.name, count(*) FROM tags t JOIN labels l ON l.id = t.label_id "
-            "WHERE t.source != 'rejected' AND t.photo_id IN (SELECT value FROM json_each(?)) "
-            "GROUP BY l.id ORDER BY count(*) DESC, l.name",
-            [json.dumps(ids)],
-        ).fetchall()
+        rows = tag_store.label_counts_among(self.catalog.read, ids)
         total = len(ids)
         return [
             {"label": name, "count": count, "fraction": round(count / total, 4)}
@@ -279,7 +260,7 @@ class Tagging:
         if snapshot is None:
             return Preview(0, [])
         db = self.catalog.read
-        stored = store.find_label(db, examples_from or label.name)
+        stored = label_store.find_label(db, examples_from or label.name)
         label_id = stored.id if stored else -1
         mates = []
         if label.exclusive_group is not None:
@@ -290,14 +271,16 @@ class Tagging:
                 and s.label.enabled
                 and s.id != label_id
             ]
-        candidate = store.StoredLabel(label_id, replace(label, enabled=True))
+        candidate = label_store.StoredLabel(label_id, replace(label, enabled=True))
         tags = self.state.current(db)
         classifiers = self.engine.classifiers([candidate, *mates], snapshot, tags)
         rows = np.flatnonzero(tags.of_labels([s.id for s in [candidate, *mates]]))
         decided = self.engine.decided_columns(tags, rows, classifiers)
         mine = rows[tags.label[rows] == label_id]
-        people = mine[tags.source[mine] != store.SOURCE_CODE[store.AUTO]]
-        carried = tags.photo[people[tags.source[people] != store.SOURCE_CODE[store.REJECTED]]]
+        people = mine[tags.source[mine] != tag_store.SOURCE_CODE[tag_store.AUTO]]
+        carried = tags.photo[
+            people[tags.source[people] != tag_store.SOURCE_CODE[tag_store.REJECTED]]
+        ]
         found: list[np.ndarray] = []
         for ids, vectors in snapshot.chunks(self.catalog):
             block = classifiers.score(ids, vectors, decided)
@@ -372,34 +355,28 @@ class Tagging:
             with self.catalog.write() as db:
                 if self.catalog.get_setting(DEFAULTS_SETTING) is None:
                     for label in defaults:
-                        if not store.name_taken(db, label.name):
-                            store.insert_label(db, label)
-                    db.execute(
-                        "INSERT INTO settings(key, value) VALUES (?, '1') "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        [DEFAULTS_SETTING],
-                    )
+                        if not label_store.name_taken(db, label.name):
+                            label_store.insert_label(db, label)
+                    settings.put(db, DEFAULTS_SETTING, "1")
         self._defaults_checked = True
 
-    def _stored_labels(self) -> list[store.StoredLabel]:
+    def _stored_labels(self) -> list[label_store.StoredLabel]:
         self._ensure_defaults()
-        return store.list_labels(self.catalog.read)
+        return label_store.list_labels(self.catalog.read)
 
-    def _stored(self, name: str, db: Any = None) -> store.StoredLabel:
+    def _stored(self, name: str, db: Any = None) -> label_store.StoredLabel:
         self._ensure_defaults()
-        found = store.find_label(db if db is not None else self.catalog.read, name)
+        found = label_store.find_label(db if db is not None else self.catalog.read, name)
         if found is None:
             raise UsageError(f"no label called {name!r} (see photoorg labels list)")
         return found
 
     def _snapshot(self) -> Snapshot | None:
         model_id = self.library.model_name_id()
-        row = self.catalog.read.execute(
-            "SELECT length(vector) FROM embeddings WHERE model = ? LIMIT 1", [model_id]
-        ).fetchone()
-        if row is None:
+        dim = embeddings.dim(self.catalog.read, model_id)
+        if dim is None:
             return None  # nothing encoded with this model yet: nothing to tag
-        return self.matrix.snapshot(model_id, int(row[0]) // 4)
+        return self.matrix.snapshot(model_id, dim)
 
     def _logit_scale(self, model_id: str) -> float:
         key = LOGIT_SCALE_SETTING + model_id
@@ -423,7 +400,7 @@ class Tagging:
         for the default labels): that is done in chunks, with progress, and a cancel
         keeps the chunks already stored.
         """
-        found = store.text_vectors(self.catalog.read, model_id, texts, dim)
+        found = prompt_store.text_vectors(self.catalog.read, model_id, texts, dim)
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if not missing:
             return found
@@ -435,22 +412,18 @@ class Tagging:
             chunk = missing[start : start + PROMPT_CHUNK]
             vectors = model.encode_texts(chunk)
             with self.catalog.write() as db:
-                store.save_text_vectors(db, model_id, chunk, vectors)
+                prompt_store.save_text_vectors(db, model_id, chunk, vectors)
                 if start == 0:
-                    store.forget_text_vectors_except(db, model_id)
-                    db.execute(
-                        "INSERT INTO settings(key, value) VALUES (?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        [LOGIT_SCALE_SETTING + model_id, str(model.logit_scale)],
-                    )
+                    prompt_store.forget_text_vectors_except(db, model_id)
+                    settings.put(db, LOGIT_SCALE_SETTING + model_id, str(model.logit_scale))
             found.update(zip(chunk, vectors, strict=True))
         progress("embedding labels", len(missing), len(missing))
         return found
 
 
 def _with_group_mates(
-    chosen: list[store.StoredLabel], everything: list[store.StoredLabel]
-) -> list[store.StoredLabel]:
+    chosen: list[label_store.StoredLabel], everything: list[label_store.StoredLabel]
+) -> list[label_store.StoredLabel]:
     """An exclusive group is decided as a whole: tagging one member re-tags them all."""
     groups = {s.label.exclusive_group for s in chosen if s.label.exclusive_group}
     ids = {s.id for s in chosen}

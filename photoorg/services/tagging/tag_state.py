@@ -19,20 +19,21 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
-from photoorg.store import labels as store
+from photoorg.store import counters
+from photoorg.store import tags as tag_store
 
 KEY_BASE = 1 << 21
 """Label ids stay below this (about two million labels); photo ids below 2**42."""
 
-AUTO = store.SOURCE_CODE[store.AUTO]
-REJECTED = store.SOURCE_CODE[store.REJECTED]
+AUTO = tag_store.SOURCE_CODE[tag_store.AUTO]
+REJECTED = tag_store.SOURCE_CODE[tag_store.REJECTED]
 
 
 @dataclass(frozen=True)
 class Tags:
     generation: int
     key: np.ndarray  # int64, sorted
-    source: np.ndarray  # int8 codes of store.SOURCES
+    source: np.ndarray  # int8 codes of tag_store.SOURCES
     score: np.ndarray  # float64, NaN where unknown
     probability: np.ndarray  # float64, NaN outside exclusive groups
 
@@ -58,7 +59,7 @@ def keys(photo: np.ndarray, label: np.ndarray) -> np.ndarray:
 
 
 def read(db: Database, generation: int) -> Tags:
-    columns = store.all_tags(db)
+    columns = tag_store.all_tags(db)
     key = keys(columns["photo"], columns["label"])
     order = np.argsort(key, kind="stable")
     return Tags(
@@ -78,7 +79,7 @@ class TagState:
         self._lock = threading.Lock()
 
     def current(self, db: Database) -> Tags:
-        generation = store.counter(db, "tags")
+        generation = counters.counter(db, "tags")
         with self._lock:
             if self._tags is not None and self._tags.generation == generation:
                 return self._tags

@@ -7,7 +7,7 @@ import pytest
 from photoorg.errors import UsageError
 from photoorg.model.label import Label
 from photoorg.services.tagging import tag_state as tagstate
-from photoorg.store import labels as store
+from photoorg.store import counters
 from tests.support import synthetic
 
 CONCEPTS = {"dog": 30, "cat": 30, "car": 30, "tree": 30, "other": 120}
@@ -52,10 +52,10 @@ def test_tagging_finds_each_concept_and_writes_nothing_the_second_time(syn):
     for concept in ("dog", "cat", "car", "tree"):
         assert carried(syn, concept) == syn.ids(concept)
         assert result[concept] == {"added": 30, "removed": 0, "total": 30}
-    before = store.counter(syn.library.catalog.read, "tags")
+    before = counters.counter(syn.library.catalog.read, "tags")
     again = syn.library.tagging.tag()
     assert all(r["added"] == r["removed"] == 0 for r in again.values())
-    assert store.counter(syn.library.catalog.read, "tags") == before  # not one row written
+    assert counters.counter(syn.library.catalog.read, "tags") == before  # not one row written
     assert_cache_matches_sqlite(syn)
 
 
@@ -92,9 +92,9 @@ def test_decisions_survive_retagging_and_are_never_overwritten(syn):
 
 def test_dry_run_reports_what_a_real_run_does_and_writes_nothing(syn):
     tagging = syn.library.tagging
-    before = store.counter(syn.library.catalog.read, "tags")
+    before = counters.counter(syn.library.catalog.read, "tags")
     planned = tagging.tag(dry_run=True)
-    assert store.counter(syn.library.catalog.read, "tags") == before
+    assert counters.counter(syn.library.catalog.read, "tags") == before
     assert tagging.tag() == planned
 
 
