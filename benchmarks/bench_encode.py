@@ -31,7 +31,6 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoorg.media import decode as imaging
 from photoorg.services.indexing.encoding import default_batch_size
 from photoorg.services.library import Library
 
@@ -122,7 +121,7 @@ def main() -> None:
     side = max(256, model.image_size)
 
     def decode(path: Path):
-        upright = imaging.decode_upright(imaging.open_image(path.read_bytes()), side)
+        upright = decode.decode_upright(decode.open_image(path.read_bytes()), side)
         return model.prepare(upright)
 
     with ThreadPoolExecutor(os.cpu_count()) as pool:

@@ -77,7 +77,7 @@ def draw_photo(photo: TestPhoto, size: int = 256) -> Image.Image:
 
 
 def write_photos(folder: Path) -> list[Path]:
-    """Write ``PHOTOS`` into ``folder`` (HEIC through pillow-heif, registered by imaging)."""
+    """Write ``PHOTOS`` into ``folder`` (HEIC through pillow-heif, registered by media.decode)."""
     import photoorg.media.decode  # noqa: F401  (registers the HEIF plugin with Pillow)
 
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,29 +1,22 @@
-"""Decoding photos safely, reading their metadata, and making upright thumbnails.
+"""Opening photos safely and decoding them upright.
 
 Every photo comes in as the bytes the scanner has already read and hashed. ``open_image``
 reads only the header, limited to the formats PhotoOrg supports and to ``MAX_PIXELS``;
-``read_metadata`` parses EXIF, XMP and IPTC without touching the pixels; ``decode_upright``
-decodes (JPEG and HEIF at reduced size when that is all the caller needs) and turns the
-picture the way the camera was held; ``make_thumbnail`` encodes the small JPEG we store.
-
-Call ``read_metadata`` before ``decode_upright``: JPEG draft mode shrinks ``img.size``.
+``decode_upright`` decodes (JPEG and HEIF at reduced size when that is all the caller
+needs) and turns the picture the way the camera was held. Metadata is read from the same
+opened image by ``media.metadata`` (before decoding: JPEG draft mode shrinks ``img.size``).
 Every failure a file can cause is an ``ImageError`` with a message fit for the user.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
-from xml.etree.ElementTree import Element
+from collections.abc import Callable
+from typing import TypeVar
 
 import pillow_heif
-from defusedxml import ElementTree as SafeElementTree
-from PIL import ExifTags, Image, IptcImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from photoorg.errors import ImageError
 
@@ -50,19 +43,6 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 # The only decoders that may look at untrusted bytes (names as Pillow registers them).
 _PIL_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF", "HEIF")
 
-# XMP packets larger than this are skipped rather than parsed (JPEG caps one at 64 KB;
-# only Photoshop histories get near a megabyte).
-_MAX_XMP_BYTES = 4 * 1024 * 1024
-
-_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-_DC = "{http://purl.org/dc/elements/1.1/}"
-_LR = "{http://ns.adobe.com/lightroom/1.0/}"
-_XMP_DATE_TAGS = (
-    "{http://ns.adobe.com/exif/1.0/}DateTimeOriginal",
-    "{http://ns.adobe.com/photoshop/1.0/}DateCreated",
-    "{http://ns.adobe.com/xap/1.0/}CreateDate",
-)
-
 # EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose).
 _UPRIGHT = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -75,28 +55,6 @@ _UPRIGHT = {
 }
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class PhotoMetadata:
-    """What a photo's header says about it. Absent or nonsensical values are None."""
-
-    format: str  # Pillow's format name: JPEG, PNG, WEBP, TIFF, BMP, GIF, HEIF
-    width: int  # upright, i.e. after EXIF orientation
-    height: int
-    orientation: int  # EXIF orientation 1..8 as stored in the file
-    taken_at: str | None  # ISO 8601, with a UTC offset when the file records one
-    camera_make: str | None
-    camera_model: str | None
-    lens: str | None
-    iso: int | None
-    f_number: float | None
-    exposure_time: float | None  # seconds
-    focal_length: float | None  # millimetres
-    gps_lat: float | None  # decimal degrees, south negative
-    gps_lon: float | None  # decimal degrees, west negative
-    keywords: tuple[str, ...] = ()
-
 
 # --------------------------------------------------------------------------- opening
 
@@ -165,54 +123,7 @@ def _unidentified_reason(data: bytes) -> str:
     return "not a supported image (unknown format or random bytes?)"
 
 
-# --------------------------------------------------------------------------- metadata
-
-
-def read_metadata(img: Image.Image) -> PhotoMetadata:
-    """Read size, orientation, capture details, GPS and keywords from the header.
-
-    Never raises: a broken EXIF, XMP or IPTC block just leaves its fields None. Decodes no
-    pixels. Call it before ``decode_upright`` (draft mode changes ``img.size``).
-    """
-    is_heif = img.format == "HEIF"
-    exif = _quietly(lambda: _exif_of(img)) or Image.Exif()
-    exif_ifd: dict[int, Any] = _quietly(lambda: dict(exif.get_ifd(ExifTags.IFD.Exif))) or {}
-    gps_ifd: dict[int, Any] = _quietly(lambda: dict(exif.get_ifd(ExifTags.IFD.GPSInfo))) or {}
-    xmp = _quietly(lambda: _parse_xmp(_xmp_bytes(img)))
-
-    orientation = _orientation(img, exif)
-    width, height = img.size
-    # pillow-heif has already applied the HEIF transforms: its size is the upright one.
-    if orientation in (5, 6, 7, 8) and not is_heif:
-        width, height = height, width
-
-    gps = _quietly(lambda: _gps_position(gps_ifd)) or (None, None)
-    keywords: list[str] = []
-    if xmp is not None:
-        keywords += _quietly(lambda: _xmp_list(xmp, f"{_DC}subject")) or []
-        keywords += _quietly(lambda: _xmp_list(xmp, f"{_LR}hierarchicalSubject")) or []
-    keywords += _quietly(lambda: _iptc_keywords(img)) or []
-
-    return PhotoMetadata(
-        format="JPEG" if img.format == "MPO" else (img.format or ""),
-        width=width,
-        height=height,
-        orientation=orientation,
-        taken_at=_quietly(lambda: _taken_at(exif, exif_ifd, xmp)),
-        camera_make=_quietly(lambda: _text(exif.get(ExifTags.Base.Make))),
-        camera_model=_quietly(lambda: _text(exif.get(ExifTags.Base.Model))),
-        lens=_quietly(lambda: _text(exif_ifd.get(ExifTags.Base.LensModel))),
-        iso=_quietly(lambda: _iso(exif_ifd.get(ExifTags.Base.ISOSpeedRatings))),
-        f_number=_quietly(lambda: _positive(exif_ifd.get(ExifTags.Base.FNumber))),
-        exposure_time=_quietly(lambda: _positive(exif_ifd.get(ExifTags.Base.ExposureTime))),
-        focal_length=_quietly(lambda: _positive(exif_ifd.get(ExifTags.Base.FocalLength))),
-        gps_lat=gps[0],
-        gps_lon=gps[1],
-        keywords=tuple(dict.fromkeys(k.strip() for k in keywords if k and k.strip())),
-    )
-
-
-def _quietly(read: Callable[[], _T]) -> _T | None:
+def quietly(read: Callable[[], _T]) -> _T | None:
     """Run one metadata reader; a damaged block yields None instead of an exception."""
     try:
         return read()
@@ -220,221 +131,24 @@ def _quietly(read: Callable[[], _T]) -> _T | None:
         return None
 
 
-def _exif_of(img: Image.Image) -> Image.Exif:
+def exif_of(img: Image.Image) -> Image.Exif:
     # The generic getexif, not PngImageFile's override: that one decodes all the pixels to
     # look for an eXIf chunk after the image data.
     return Image.Image.getexif(img)
 
 
-def _orientation(img: Image.Image, exif: Image.Exif | None = None) -> int:
+def orientation_of(img: Image.Image, exif: Image.Exif | None = None) -> int:
     """The EXIF orientation stored in the file, 1 when absent or invalid."""
     if img.format == "HEIF":
         # pillow-heif resets EXIF orientation to 1 and keeps what the file said here.
         value = img.info.get("original_orientation")
     else:
         if exif is None:
-            exif = _quietly(lambda: _exif_of(img))
+            exif = quietly(lambda: exif_of(img))
         value = exif.get(ExifTags.Base.Orientation) if exif is not None else None
     if isinstance(value, (tuple, list)) and value:
         value = value[0]
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
-
-
-def _text(value: Any) -> str | None:
-    """A clean display string from an EXIF text value (NUL padded, sometimes bytes)."""
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    if not isinstance(value, str):
-        return None
-    value = value.strip().strip("\x00").split("\x00", 1)[0]
-    value = re.sub(r"[\x00-\x1f\x7f]", "", value).strip()
-    return value or None
-
-
-def _number(value: Any) -> float | None:
-    """A finite float from an EXIF number or rational (0/0 becomes NaN in Pillow)."""
-    if isinstance(value, (tuple, list)):
-        value = value[0] if value else None
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _positive(value: Any) -> float | None:
-    number = _number(value)
-    return number if number is not None and number > 0 else None
-
-
-def _iso(value: Any) -> int | None:
-    number = _positive(value)
-    return round(number) if number is not None else None
-
-
-# --- dates
-
-_EXIF_DATE = re.compile(r"\s*(\d{4})[:-](\d{2})[:-](\d{2})[ T]\s*(\d{1,2}):(\d{2}):(\d{2})")
-_EXIF_OFFSET = re.compile(r"\s*([+-])(\d{2}):(\d{2})\s*$")
-
-# (date tag, its offset tag, whether the date lives in IFD0 rather than the Exif IFD)
-_DATE_TAGS = (
-    (ExifTags.Base.DateTimeOriginal, ExifTags.Base.OffsetTimeOriginal, False),
-    (ExifTags.Base.DateTimeDigitized, ExifTags.Base.OffsetTimeDigitized, False),
-    (ExifTags.Base.DateTime, ExifTags.Base.OffsetTime, True),
-)
-
-
-def _taken_at(exif: Image.Exif, exif_ifd: dict[int, Any], xmp: Element | None) -> str | None:
-    for date_tag, offset_tag, in_ifd0 in _DATE_TAGS:
-        moment = _exif_datetime((exif if in_ifd0 else exif_ifd).get(date_tag))
-        if moment is None:
-            continue  # absent or invalid ("0000:00:00 00:00:00"): try the next tag
-        offset = _exif_offset(exif_ifd.get(offset_tag))
-        if offset is None and xmp is not None:
-            # Older cameras record no offset, but the XMP copy of the same local time
-            # written by Lightroom and friends often does.
-            offset = _xmp_offset_for(xmp, moment)
-        if offset is not None:
-            moment = moment.replace(tzinfo=offset)
-        return moment.isoformat()
-    return None
-
-
-def _exif_datetime(value: Any) -> datetime | None:
-    text = _text(value)
-    match = _EXIF_DATE.match(text) if text else None
-    if match is None:
-        return None
-    try:
-        moment = datetime(*(int(part) for part in match.groups()))
-    except ValueError:  # month 13, day 0, year 0...
-        return None
-    return moment if moment.year >= 1800 else None
-
-
-def _exif_offset(value: Any) -> timezone | None:
-    text = _text(value)
-    match = _EXIF_OFFSET.match(text) if text else None
-    if match is None:
-        return None
-    sign, hours, minutes = match[1], int(match[2]), int(match[3])
-    if hours > 14 or minutes >= 60:
-        return None
-    delta = timedelta(hours=hours, minutes=minutes)
-    return timezone(-delta if sign == "-" else delta)
-
-
-def _xmp_offset_for(xmp: Element, local: datetime) -> timezone | None:
-    for tag in _XMP_DATE_TAGS:
-        for text in _xmp_list(xmp, tag):
-            try:
-                moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            same_moment = moment.replace(microsecond=0, tzinfo=None) == local
-            if same_moment and isinstance(moment.tzinfo, timezone):
-                return moment.tzinfo
-    return None
-
-
-# --- GPS
-
-
-def _gps_position(gps: dict[int, Any]) -> tuple[float | None, float | None]:
-    lat = _degrees(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), 90)
-    lon = _degrees(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), 180)
-    # Half a position is no position; exactly 0/0 is what receivers without a fix write.
-    if lat is None or lon is None or (lat == 0 and lon == 0):
-        return None, None
-    return lat, lon
-
-
-def _degrees(value: Any, ref: Any, limit: float) -> float | None:
-    """Decimal degrees from EXIF (degrees, minutes, seconds) rationals and N/S/E/W."""
-    parts = value if isinstance(value, (tuple, list)) else (value,)
-    if not 1 <= len(parts) <= 3:
-        return None
-    numbers = [_number(part) for part in parts]
-    if any(n is None or n < 0 for n in numbers):
-        return None
-    degrees, minutes, seconds = ([*numbers, 0.0, 0.0])[:3]
-    if minutes > 60 or seconds > 60:
-        return None
-    result = degrees + minutes / 60 + seconds / 3600
-    if result > limit:
-        return None
-    direction = (_text(ref) or "").upper()[:1]
-    if direction in ("S", "W"):
-        return -result
-    if direction in ("N", "E", ""):  # a missing reference is read as north / east
-        return result
-    return None
-
-
-# --- XMP and IPTC
-
-
-def _xmp_bytes(img: Image.Image) -> bytes | None:
-    # JPEG, TIFF, WebP, PNG (Pillow 11+) and pillow-heif all leave the packet here.
-    raw = img.info.get("xmp") or img.info.get("XML:com.adobe.xmp")
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    return raw if isinstance(raw, bytes) else None
-
-
-def _parse_xmp(raw: bytes | None) -> Element | None:
-    if not raw or len(raw) > _MAX_XMP_BYTES:
-        return None
-    # Some writers pad the packet with NULs or leave bytes around it.
-    start, end = raw.find(b"<"), raw.rfind(b">")
-    if start < 0 or end < start:
-        return None
-    try:
-        # defusedxml refuses entity expansion and external references (billion laughs).
-        return SafeElementTree.fromstring(raw[start : end + 1])
-    except Exception:
-        return None
-
-
-def _xmp_list(root: Element, tag: str) -> list[str]:
-    """All values of one XMP property: the rdf:li items of a Bag/Seq, or a plain value."""
-    values: list[str] = []
-    for element in root.iter(tag):
-        items = list(element.iter(f"{_RDF}li"))
-        for item in items:
-            text = item.text if item.text and item.text.strip() else item.findtext(f"{_RDF}value")
-            if text and text.strip():
-                values.append(text)
-        if not items and element.text and element.text.strip():
-            values.append(element.text)
-    # Simple properties may also be written as attributes of rdf:Description.
-    for description in root.iter(f"{_RDF}Description"):
-        value = description.get(tag)
-        if value and value.strip():
-            values.append(value)
-    return values
-
-
-def _iptc_keywords(img: Image.Image) -> list[str]:
-    """IPTC-IIM Keywords (2:25) from a JPEG's Photoshop block or a TIFF tag."""
-    info = IptcImagePlugin.getiptcinfo(img)
-    if not info:
-        return []
-    raw = info.get((2, 25))
-    items: Iterable[bytes] = raw if isinstance(raw, list) else [raw] if raw else []
-    utf8 = info.get((1, 90)) == b"\x1b%G"  # CodedCharacterSet: ESC % G means UTF-8
-    return [_iptc_text(item, utf8) for item in items if isinstance(item, bytes)]
-
-
-def _iptc_text(raw: bytes, utf8: bool) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # Without the UTF-8 marker IIM text is usually Windows-1252.
-        return raw.decode("utf-8" if utf8 else "cp1252", "replace")
 
 
 # --------------------------------------------------------------------------- pixels
@@ -450,7 +164,7 @@ def decode_upright(img: Image.Image, min_side: int) -> Image.Image:
     is composited onto white. Raises ImageError on truncated or corrupt data.
     """
     # Read before decoding; pillow-heif has already applied the HEIF transforms.
-    orientation = 1 if img.format == "HEIF" else _orientation(img)
+    orientation = 1 if img.format == "HEIF" else orientation_of(img)
     try:
         if img.tell() != 0:  # not n_frames: counting GIF frames reads the whole file
             img.seek(0)
@@ -500,20 +214,3 @@ def _to_8bit_gray(img: Image.Image) -> Image.Image:
         img = img.convert("I")
         scale = 1.0 if high <= 255 else 255.0 / 65535 if high <= 65535 else 255.0 / high
     return img.point(lambda value: value * scale).convert("L")
-
-
-def make_thumbnail(upright: Image.Image, size: int = 256) -> bytes:
-    """JPEG bytes of ``upright`` with its longest side ``size`` (never enlarged)."""
-    if size <= 0:
-        raise ValueError(f"thumbnail size must be positive, not {size}")
-    img = to_rgb(upright)
-    width, height = img.size
-    if max(width, height) > size:
-        scale = size / max(width, height)
-        new_size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        # reducing_gap: a fast box reduction first, then Lanczos over the last 3x; the
-        # Pillow docs call the result indistinguishable from a full Lanczos.
-        img = img.resize(new_size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    out = io.BytesIO()
-    img.save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue()

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -44,6 +43,7 @@ from defusedxml import ElementTree as SafeET
 
 from photoorg import __version__
 from photoorg.errors import PhotoOrgError
+from photoorg.media import files
 
 MAX_SIDECAR_BYTES = 4 * 1024 * 1024
 SUFFIX = ".xmp"
@@ -235,7 +235,10 @@ def merge_sidecar(
     text = _serialise(root, prefixes)
     if existing is not None and text.encode("utf-8") == existing:
         return False
-    write_atomically(path, text.encode("utf-8"))
+    try:
+        files.write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise XmpError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return True
 
 
@@ -324,28 +327,3 @@ def _serialise(root: ET.Element, prefixes: dict[str, str]) -> str:
         ET.indent(root, space=" ")
         body = ET.tostring(root, encoding="unicode")
     return _PACKET_START + body + _PACKET_END
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder + rename.
-
-    The new file keeps the old one's permission bits (a fresh one gets rw-r--r--).
-    """
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = 0o644
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise XmpError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise XmpError(f"{path}: cannot write: {exc.strerror or exc}") from exc

@@ -319,9 +319,10 @@ class Library:
         return self._remake_thumbnail(thumbnail, row[0], row[1])
 
     def _remake_thumbnail(self, thumbnail: Path, sha256: str, photo: str) -> Path | None:
-        from photoorg.media import decode as imaging
+        from photoorg.media import decode
+        from photoorg.media.files import read_bytes_stable
+        from photoorg.media.thumbnails import save_thumbnail
         from photoorg.services import repair
-        from photoorg.services.indexing.scanner import read_bytes_stable, save_thumbnail
 
         with self._thumbnail_lock:  # one repair at a time: two threads may ask for one photo
             if repair.thumbnail_ok(thumbnail):
@@ -335,8 +336,8 @@ class Library:
                     self._thumbnails_remade += 1
             try:
                 data, _ = read_bytes_stable(photo)
-                image = imaging.open_image(data, os.path.basename(photo))
-                save_thumbnail(self.paths, sha256, imaging.decode_upright(image, THUMBNAIL_SIZE))
+                image = decode.open_image(data, os.path.basename(photo))
+                save_thumbnail(self.paths, sha256, decode.decode_upright(image, THUMBNAIL_SIZE))
             except (PhotoOrgError, OSError):
                 return None  # the photo is gone or unreadable now: no thumbnail to show
         return thumbnail
@@ -408,12 +409,12 @@ class Library:
 
     def preview(self, path_or_id: str | os.PathLike[str] | int, size: int = 1600) -> bytes:
         """JPEG bytes of the photo, upright, its longest side at most ``size`` pixels."""
-        from photoorg.media import decode as imaging
+        from photoorg.media import decode, thumbnails
 
         path = Path(self.info(path_or_id)["path"] if isinstance(path_or_id, int) else path_or_id)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        upright = imaging.decode_upright(imaging.open_image(data, path.name), size)
-        return imaging.make_thumbnail(upright, size)
+        upright = decode.decode_upright(decode.open_image(data, path.name), size)
+        return thumbnails.make_thumbnail(upright, size)

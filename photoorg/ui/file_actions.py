@@ -96,6 +96,7 @@ def export_jpegs(
 ) -> TransferReport:
     """Worker side: write an upright JPEG of each ``(id, path)`` via ``render(id)``."""
     from photoorg.errors import PhotoOrgError
+    from photoorg.media.files import write_atomically
 
     target_folder = Path(folder)
     report = TransferReport()
@@ -103,9 +104,7 @@ def export_jpegs(
         try:
             data = render(photo_id)
             target = free_name(target_folder, Path(source).stem + ".jpg")
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            write_atomically(target, data)
             report.done.append(str(target))
         except (OSError, PhotoOrgError) as exc:
             report.failed.append((source, getattr(exc, "strerror", None) or str(exc)))

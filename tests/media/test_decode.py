@@ -1,4 +1,5 @@
-"""Tests for photoorg.media.decode: safe opening, metadata, upright decoding, thumbnails.
+"""Tests for photoorg.media: safe opening and upright decoding (decode), metadata and the
+XMP/IPTC inside files (metadata, embedded), thumbnails.
 
 Expected metadata values come from exiftool 12.57 (`exiftool -n -T ...`), not from the code
 under test. Corpus files are only read; everything generated goes into tmp_path or memory.
@@ -19,15 +20,9 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFile, ImageStat, PngImagePlugin, TiffImagePlugin
 
 from photoorg.errors import ImageError, PhotoOrgError
-from photoorg.media.decode import (
-    MAX_PIXELS,
-    SUPPORTED_EXTENSIONS,
-    PhotoMetadata,
-    decode_upright,
-    make_thumbnail,
-    open_image,
-    read_metadata,
-)
+from photoorg.media.decode import MAX_PIXELS, SUPPORTED_EXTENSIONS, decode_upright, open_image
+from photoorg.media.metadata import PhotoMetadata, read_metadata
+from photoorg.media.thumbnails import make_thumbnail
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "exif-samples"
 needs_corpus = pytest.mark.skipif(

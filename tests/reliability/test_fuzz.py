@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from photoorg.errors import ImageError, UsageError
-from photoorg.media import decode as imaging
+from photoorg.media import decode
+from photoorg.media.metadata import read_metadata
 from photoorg.model.label import from_toml
 from tests.support.corpus import CORPUS
 
@@ -68,9 +69,9 @@ def _read_everything(data: bytes, target: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Pillow's "Corrupt EXIF data" and friends
         try:
-            image = imaging.open_image(data, "fuzzed")
-            meta = imaging.read_metadata(image)
-            upright = imaging.decode_upright(image, 64)
+            image = decode.open_image(data, "fuzzed")
+            meta = read_metadata(image)
+            upright = decode.decode_upright(image, 64)
         except ImageError:
             return
     assert meta.width > 0 and meta.height > 0 and 1 <= meta.orientation <= 8

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.media import decode as imaging
+from photoorg.media import decode
 from photoorg.services.indexing import scanner
 from photoorg.services.library import Library
 from tests.reliability import helpers, hostile
@@ -90,7 +90,7 @@ def test_every_hostile_file_is_catalogued_or_an_error_and_memory_stays_bounded(
     corpus_files = {
         os.path.relpath(p, root)
         for p in corpus.rglob("*")
-        if p.is_file() and p.suffix.lower() in imaging.SUPPORTED_EXTENSIONS
+        if p.is_file() and p.suffix.lower() in decode.SUPPORTED_EXTENSIONS
     }
     assert corpus_files <= photos | set(errors)
     assert not photos & set(errors)

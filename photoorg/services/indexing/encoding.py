@@ -13,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from photoorg.errors import ImageError
-from photoorg.media import decode as imaging
-from photoorg.services.indexing.scanner import in_order, read_bytes_stable
+from photoorg.media import decode
+from photoorg.media.files import read_bytes_stable
+from photoorg.services.indexing.scanner import in_order
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import embeddings, photos
 from photoorg.store.catalog import Catalog
@@ -96,7 +97,7 @@ def encode_missing(
             return photo_id, None
         try:
             data, _ = read_bytes_stable(path)
-            upright = imaging.decode_upright(imaging.open_image(data, os.path.basename(path)), side)
+            upright = decode.decode_upright(decode.open_image(data, os.path.basename(path)), side)
             return photo_id, model.prepare(upright)
         except (ImageError, OSError):
             return photo_id, None

@@ -18,8 +18,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import stat
-import tempfile
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -30,7 +28,10 @@ from typing import Any
 
 from photoorg.config import THUMBNAIL_SIZE, Paths
 from photoorg.errors import ImageError
-from photoorg.media import decode as imaging
+from photoorg.media import decode
+from photoorg.media.files import read_bytes_stable
+from photoorg.media.metadata import read_metadata
+from photoorg.media.thumbnails import save_thumbnail
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import photos as store
 from photoorg.store.catalog import Catalog
@@ -116,7 +117,7 @@ def walk(root: Path, on_error: Callable[[str, str], None]) -> Iterator[os.DirEnt
             try:
                 if entry.is_dir():  # follows links; loops are cut by `seen`
                     subfolders.append(entry.path)
-                elif entry.name[entry.name.rfind(".") :].lower() in imaging.SUPPORTED_EXTENSIONS:
+                elif entry.name[entry.name.rfind(".") :].lower() in decode.SUPPORTED_EXTENSIONS:
                     yield entry
             except OSError as exc:
                 on_error(entry.path, f"cannot stat: {exc.strerror or exc}")
@@ -140,38 +141,6 @@ def file_time_iso(mtime_ns: int) -> str:
     return datetime.fromtimestamp(mtime_ns / 1e9).astimezone().isoformat(timespec="seconds")
 
 
-def read_bytes_stable(path: str) -> tuple[bytes, os.stat_result]:
-    """Read a whole file, failing if it changed while we read (a copy still in progress)."""
-    with open(path, "rb") as handle:
-        before = os.fstat(handle.fileno())
-        if not stat.S_ISREG(before.st_mode):
-            raise ImageError("not a regular file")
-        data = handle.read()
-        after = os.fstat(handle.fileno())
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(
-        data
-    ) != after.st_size:
-        raise ImageError("the file changed while it was read (still being copied?)")
-    return data, after
-
-
-def save_thumbnail(paths: Paths, sha256: str, upright: Any) -> None:
-    target = paths.thumbnail(sha256)
-    if target.exists():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = imaging.make_thumbnail(upright, THUMBNAIL_SIZE)
-    # Temp file + rename: a crash never leaves a half-written thumbnail under the final name.
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def read_file(
     listed: Listed, paths: Paths, decode_side: int, preprocess: Preprocess | None
 ) -> Read | Unreadable:
@@ -182,9 +151,9 @@ def read_file(
         if not data:
             raise ImageError("empty file (0 bytes)")
         sha256 = hashlib.sha256(data).hexdigest()
-        image = imaging.open_image(data, name)
-        meta = imaging.read_metadata(image)
-        upright = imaging.decode_upright(image, decode_side)
+        image = decode.open_image(data, name)
+        meta = read_metadata(image)
+        upright = decode.decode_upright(image, decode_side)
         try:
             save_thumbnail(paths, sha256, upright)
         except OSError as exc:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from photoorg.errors import UsageError
-from photoorg.media.sidecars import write_atomically
+from photoorg.errors import PhotoOrgError, UsageError
+from photoorg.media.files import write_atomically
 from photoorg.model.hits import Preview
 from photoorg.model.label import Label, default_labels, read_file, to_toml
 from photoorg.model.query import Filters
@@ -105,7 +105,11 @@ class Tagging:
 
     def export_labels(self, path: str | os.PathLike[str]) -> int:
         labels = self.labels()
-        write_atomically(Path(path).expanduser(), to_toml(labels).encode("utf-8"))
+        target = Path(path).expanduser()
+        try:
+            write_atomically(target, to_toml(labels).encode("utf-8"))
+        except OSError as exc:
+            raise PhotoOrgError(f"{target}: cannot write: {exc.strerror or exc}") from exc
         return len(labels)
 
     def import_labels(self, path: str | os.PathLike[str], *, replace: bool = False) -> int:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -238,31 +237,15 @@ def _check_upper_levels(
 
 
 def sha256_of(path: Path) -> str:
+    return hash_file(path)[0]
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """The file's SHA-256 (hex) and size, in one read."""
     digest = hashlib.sha256()
+    size = 0
     with open(path, "rb") as f:
         while chunk := f.read(_HASH_CHUNK):
             digest.update(chunk)
-    return digest.hexdigest()
-
-
-def hash_and_sync(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    # "r+b": Windows cannot fsync a handle opened read-only.
-    with open(path, "r+b") as f:
-        while chunk := f.read(_HASH_CHUNK):
-            digest.update(chunk)
             size += len(chunk)
-        os.fsync(f.fileno())
     return digest.hexdigest(), size
-
-
-def sync_folder(folder: Path) -> None:
-    # Makes the rename itself durable. Windows has no directory handles to fsync.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

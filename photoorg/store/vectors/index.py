@@ -23,7 +23,6 @@ import contextlib
 import logging
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,15 +31,15 @@ from typing import Any, Union
 import hnswlib
 import numpy as np
 
+from photoorg.media.files import replacing
 from photoorg.store.vectors.exact import empty_result, exact_search, exact_search_merge
 from photoorg.store.vectors.hnswfile import (
     HnswFormatError,
     IndexFileError,
     IndexManifest,
-    hash_and_sync,
+    hash_file,
     read_hnsw_file,
     sha256_of,
-    sync_folder,
 )
 from photoorg.store.vectors.rwlock import RWLock
 
@@ -368,32 +367,21 @@ class VectorIndex:
         Either the new file is complete and in place, or the old file is untouched.
         """
         path = Path(path)
-        folder = path.parent
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise IndexFileError(f"cannot write the vector index in {folder}: {exc}") from exc
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            # Saving only reads the graph, so searches may go on; inserts wait.
-            with self._lock.read():
-                self._index.save_index(str(tmp))
-                count = len(self._labels)
-                deleted = len(self._deleted)
-            # hnswlib never checks its writes: a full disk leaves a short file behind
-            # without an error. Check the whole structure before it replaces anything.
-            info = read_hnsw_file(tmp, dim=self._dim)
-            if info.count != count or int(info.deleted.sum()) != deleted:
-                raise HnswFormatError("the written file does not hold the index")
-            sha256, size = hash_and_sync(tmp)
-            os.replace(tmp, path)
-            sync_folder(folder)
+            with replacing(path) as tmp:
+                # Saving only reads the graph, so searches may go on; inserts wait.
+                with self._lock.read():
+                    self._index.save_index(str(tmp))
+                    count = len(self._labels)
+                    deleted = len(self._deleted)
+                # hnswlib never checks its writes: a full disk leaves a short file behind
+                # without an error. Check the whole structure before it replaces anything.
+                info = read_hnsw_file(tmp, dim=self._dim)
+                if info.count != count or int(info.deleted.sum()) != deleted:
+                    raise HnswFormatError("the written file does not hold the index")
+                sha256, size = hash_file(tmp)
         except (OSError, RuntimeError, HnswFormatError) as exc:
             raise IndexFileError(f"cannot save the vector index to {path}: {exc}") from exc
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
         _remove_stale_temporaries(path)
         return IndexManifest(sha256, size, count, deleted, self._dim, model)
 

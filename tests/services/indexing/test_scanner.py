@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from photoorg.cli import main as cli
-from photoorg.media import decode as imaging
+from photoorg.media import decode
+from photoorg.media.thumbnails import make_thumbnail
 from photoorg.services.library import Library
 from tests.support.corpus import DAMAGED_BUT_READABLE, copy_corpus, sha256_tree
 
@@ -120,7 +121,7 @@ def test_second_scan_is_unchanged_and_reads_no_pixels(library, corpus, monkeypat
     def refuse(*args, **kwargs):
         raise AssertionError("an unchanged file was decoded again")
 
-    monkeypatch.setattr(imaging, "open_image", refuse)
+    monkeypatch.setattr(decode, "open_image", refuse)
     second = scan(library, corpus)
     assert second["unchanged"] == first["added"]
     assert (second["added"], second["updated"], second["moved"], second["removed"]) == (0, 0, 0, 0)
@@ -189,7 +190,7 @@ def test_generated_bad_files_become_errors_and_the_scan_goes_on(library, tmp_pat
     folder.mkdir()
     (folder / "empty.jpg").write_bytes(b"")
     (folder / "random.jpg").write_bytes(os.urandom(4096))
-    good = imaging.make_thumbnail(_image(), 64)
+    good = make_thumbnail(_image(), 64)
     (folder / "good.jpg").write_bytes(good)
     (folder / "half.jpg").write_bytes(_big_jpeg()[: len(_big_jpeg()) // 2])
     summary = scan(library, folder)
@@ -201,7 +202,7 @@ def test_generated_bad_files_become_errors_and_the_scan_goes_on(library, tmp_pat
 def test_symlink_loop_is_walked_once(library, tmp_path):
     folder = tmp_path / "loop"
     (folder / "sub").mkdir(parents=True)
-    (folder / "sub" / "a.jpg").write_bytes(imaging.make_thumbnail(_image(), 64))
+    (folder / "sub" / "a.jpg").write_bytes(make_thumbnail(_image(), 64))
     os.symlink(folder, folder / "sub" / "back")
     summary = scan(library, folder)
     assert summary["added"] == 1
