@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import fake_library
-from photoorg.model import label as labelset
+from photoorg.model.label import Label
 from photoorg.services.library import Library
 from photoorg.store import embeddings
 from photoorg.store import labels as label_store
@@ -59,9 +59,7 @@ def build(home: Path, n: int, labels: int, dim: int, threshold: float) -> Librar
         db.execute("INSERT INTO settings(key, value) VALUES ('labels:defaults', '1')")
         texts = []
         for k in range(labels):
-            label = labelset.Label(
-                name=f"label{k:03d}", prompts=("a photo of a {}.",), threshold=threshold
-            )
+            label = Label(name=f"label{k:03d}", prompts=("a photo of a {}.",), threshold=threshold)
             label_store.insert_label(db, label)
             texts += label.texts()
         prompt_store.save_text_vectors(db, model_id, texts, unit(rng, len(texts), dim))
@@ -132,9 +130,7 @@ def main() -> int:
                 prompt_store.save_text_vectors(
                     db, snapshot.model, [new_prompt.replace("{}", "label000")], vector
                 )
-            tagging.update_label(
-                "label000", labelset.Label(**{**label.__dict__, "prompts": (new_prompt,)})
-            )
+            tagging.update_label("label000", Label(**{**label.__dict__, "prompts": (new_prompt,)}))
             seconds, result = timed(lambda: tagging.tag())
             edits.append((seconds, result["label000"]["added"] + result["label000"]["removed"]))
 

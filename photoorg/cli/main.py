@@ -126,7 +126,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def _filters_from_flags(args: argparse.Namespace):
-    from photoorg.model.query import Filters, parse_date_bound
+    from photoorg.model.query import Filters
+    from photoorg.services.query_parser import parse_date_bound
 
     return Filters(
         after=parse_date_bound(args.after, upper=False) if args.after else None,

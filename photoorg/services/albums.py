@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from photoorg.errors import UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.label import check_name
-from photoorg.model.query import Filters, parse_query
+from photoorg.model.query import Filters
+from photoorg.services.query_parser import parse_query
 from photoorg.store import albums as store
 
 if TYPE_CHECKING:

@@ -29,7 +29,8 @@ import numpy as np
 
 from photoorg.errors import PhotoOrgError, UsageError
 from photoorg.model.hits import Hit
-from photoorg.model.query import Filters, Query, Term, parse_query
+from photoorg.model.query import Filters, Query, Term
+from photoorg.services.query_parser import parse_query
 from photoorg.store import counters, embeddings, photos
 from photoorg.store import filters as sql_filters
 

@@ -29,7 +29,7 @@ from PIL import Image
 from photoorg.errors import ImageError, UsageError
 from photoorg.media import decode
 from photoorg.media.metadata import read_metadata
-from photoorg.model.label import from_toml
+from photoorg.services.tagging.label_sets import from_toml
 from tests.support.corpus import CORPUS
 
 FAST = settings(

@@ -12,12 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from photoorg.errors import UsageError
-from photoorg.model.query import (
+from photoorg.model.query import Filters, Query, Term
+from photoorg.services.query_parser import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
-    Filters,
-    Query,
-    Term,
     parse_date_bound,
     parse_query,
 )

@@ -117,7 +117,7 @@ def make(
 
 def use_labels(syn: Synthetic, labels: list[Label], tmp: Path) -> None:
     """Make ``labels`` the catalog's whole label set (the defaults go), prompts cached."""
-    from photoorg.model.label import to_toml
+    from photoorg.services.tagging.label_sets import to_toml
 
     for label in labels:
         syn.cache_prompts(label)

@@ -27,10 +27,11 @@ import numpy as np
 from photoorg.errors import PhotoOrgError, UsageError
 from photoorg.media.files import write_atomically
 from photoorg.model.hits import Preview
-from photoorg.model.label import Label, default_labels, read_file, to_toml
+from photoorg.model.label import Label
 from photoorg.model.query import Filters
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.tagging.engine import Engine, member
+from photoorg.services.tagging.label_sets import default_labels, read_file, to_toml
 from photoorg.services.tagging.photo_matrix import Snapshot
 from photoorg.services.tagging.tag_state import KEY_BASE, keys
 from photoorg.store import counters, embeddings, settings

@@ -38,7 +38,8 @@ class Results:
 
 def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
     """Worker side: the photos for ``scope`` narrowed by the query ``text``."""
-    from photoorg.model.query import Filters, Query, parse_query
+    from photoorg.model.query import Filters, Query
+    from photoorg.services.query_parser import parse_query
 
     typed = parse_query(text) if text else Query((), Filters())
     terms, filters = typed.terms, typed.filters

@@ -3,9 +3,9 @@
 import pytest
 
 from photoorg.errors import UsageError
-from photoorg.model import label as labels
 from photoorg.model.label import Label
 from photoorg.services.library import Library
+from photoorg.services.tagging import label_sets as labels
 
 
 def test_checked_trims_and_refuses_nonsense():

@@ -11,8 +11,9 @@ import open_clip
 import pytest
 
 from photoorg.ml.model import ClipModel
-from photoorg.model.label import Label, to_toml
+from photoorg.model.label import Label
 from photoorg.services.library import Library
+from photoorg.services.tagging.label_sets import to_toml
 from tests.support import scenes as sc
 
 PER_SCENE = 6
