@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -253,7 +252,3 @@ def _quiet_open_clip():
         yield
     finally:
         logger.setLevel(level)
-
-
-def default_threads() -> int:
-    return max(1, (os.cpu_count() or 1))

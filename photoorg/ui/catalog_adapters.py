@@ -1,8 +1,4 @@
-"""Worker-side readers that turn the tagging and album modules' answers into sidebar rows.
-
-They return None when this version of the Library has no such module, so the window
-hides those sections instead of showing made-up entries.
-"""
+"""Worker-side readers that turn the tagging and album services' answers into sidebar rows."""
 
 from __future__ import annotations
 
@@ -11,10 +7,8 @@ from typing import Any
 from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry
 
 
-def label_entries(lib: Any) -> list[LabelEntry] | None:
-    tagging = getattr(lib, "tagging", None)
-    if tagging is None:
-        return None
+def label_entries(lib: Any) -> list[LabelEntry]:
+    tagging = lib.tagging
     counts = tagging.label_counts()
     return [
         LabelEntry(label.name, label.parent, int(counts.get(label.name, 0)))
@@ -22,11 +16,8 @@ def label_entries(lib: Any) -> list[LabelEntry] | None:
     ]
 
 
-def album_entries(lib: Any) -> list[AlbumEntry] | None:
-    albums = getattr(lib, "albums", None)
-    if albums is None:
-        return None
-    return [AlbumEntry(album.name, album.query, album.count) for album in albums.list()]
+def album_entries(lib: Any) -> list[AlbumEntry]:
+    return [AlbumEntry(album.name, album.query, album.count) for album in lib.albums.list()]
 
 
 def dominant_labels_text(summary: list[dict[str, Any]]) -> str:

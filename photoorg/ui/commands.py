@@ -1,8 +1,8 @@
 """Menus and the commands behind them: files, selections, albums, labels.
 
 Each command collects what it needs on the GUI thread (selected ids and paths, a folder
-from a dialog), then hands plain data to a worker through the context. Commands that
-need the tagging or album modules are hidden when this version of the Library has none.
+from a dialog), then hands plain data to a worker through the context. The label and
+album menus show once a library is open.
 """
 
 from __future__ import annotations
@@ -113,32 +113,32 @@ class Commands:
             self.albums_menu, "delete_album", "&Delete This Album…", self.delete_current_album
         )
         w.browser.search_bar.save_requested.connect(lambda _text: self.save_search())
-        self.update_capabilities()
+        self.update_menus()
 
-    def update_capabilities(self) -> None:
-        """Show what this Library supports; hide the rest (no fake entries)."""
-        tagging, albums = self.ctx.has_tagging, self.ctx.has_albums
-        self.labels_menu.menuAction().setVisible(tagging)
-        self.albums_menu.menuAction().setVisible(albums)
-        self.album_menu.menuAction().setVisible(albums)
-        self.actions["remove_from_album"].setVisible(albums)
-        self.actions["sidecars"].setVisible(tagging)
+    def update_menus(self) -> None:
+        """Show the label and album menus once a library is open."""
+        opened = self.ctx.is_open
+        self.labels_menu.menuAction().setVisible(opened)
+        self.albums_menu.menuAction().setVisible(opened)
+        self.album_menu.menuAction().setVisible(opened)
+        self.actions["remove_from_album"].setVisible(opened)
+        self.actions["sidecars"].setVisible(opened)
 
     def scope_menu(self, scope: Scope, position: QPoint) -> None:
         menu = QMenu(self.window)
         if scope.kind == "folder":
             menu.addAction("Rescan", self.window.rescan)
-            if self.ctx.has_tagging:
+            if self.ctx.is_open:
                 menu.addAction(
                     "Apply Label to This Folder…", lambda: self.apply_label_to_scope(scope)
                 )
         elif scope.kind in ("album", "search"):
-            if self.ctx.has_tagging and scope.kind == "album":
+            if self.ctx.is_open and scope.kind == "album":
                 menu.addAction(
                     "Apply Label to This Album…", lambda: self.apply_label_to_scope(scope)
                 )
             menu.addAction("Delete…", lambda: self.delete_album(scope.value))
-        elif scope.kind == "label" and self.ctx.has_tagging:
+        elif scope.kind == "label" and self.ctx.is_open:
             menu.addAction("Edit Label…", lambda: self.open_label_editor(scope.value))
         if not menu.isEmpty():
             menu.exec(position)
@@ -451,7 +451,7 @@ class Commands:
     def show_dominant_labels(self, scope: Scope) -> None:
         """'Mostly: beach 80 %, people 45 %' under the title of a folder or album."""
         browser = self.window.browser
-        if scope.kind not in ("folder", "album") or not self.ctx.has_tagging:
+        if scope.kind not in ("folder", "album") or not self.ctx.is_open:
             return
         from photoorg.ui.catalog_adapters import dominant_labels_text
 

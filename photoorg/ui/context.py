@@ -68,18 +68,10 @@ class LibraryContext(QObject):
             lambda _phase, done, total: self.model_downloading.emit(done, total)
         )
 
-    # -- capabilities (the tagging and album modules may not exist in this version) --------
-
-    # Asked of the class: ``library.tagging`` builds the module on first use, which belongs
-    # on a worker, not on the GUI thread.
-
     @property
-    def has_tagging(self) -> bool:
-        return self.library is not None and hasattr(type(self.library), "tagging")
-
-    @property
-    def has_albums(self) -> bool:
-        return self.library is not None and hasattr(type(self.library), "albums")
+    def is_open(self) -> bool:
+        """Whether a library is open (labels, albums and tags need one)."""
+        return self.library is not None
 
     # -- running work ---------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -47,8 +47,8 @@ class LibraryOverview:
     roots: list[tuple[str, bool]]
     folders: list[tuple[str, int]]
     status: dict[str, Any]
-    labels: list[LabelEntry] | None
-    albums: list[AlbumEntry] | None
+    labels: list[LabelEntry]
+    albums: list[AlbumEntry]
 
 
 def load_overview(lib) -> LibraryOverview:
@@ -65,7 +65,6 @@ def load_overview(lib) -> LibraryOverview:
 
 
 class MainWindow(QMainWindow):
-    first_shown = Signal()
     overview_loaded = Signal()
 
     def __init__(self, ctx: LibraryContext, store: QSettings, settings: AppSettings) -> None:
@@ -76,7 +75,6 @@ class MainWindow(QMainWindow):
         self.store = store
         self.settings = settings
         self.overview: LibraryOverview | None = None
-        self._shown_once = False
         self._closing = False
         self._overview_generation = 0
         self._load_model_after_first_results = False
@@ -171,12 +169,6 @@ class MainWindow(QMainWindow):
         """Open the catalog in the background (the window may already be showing)."""
         self.ctx.open()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            QTimer.singleShot(0, self.first_shown.emit)
-
     def _on_opened(self) -> None:
         self.browser.set_scope(self.sidebar.current_scope())
         self.refresh_overview()
@@ -202,7 +194,7 @@ class MainWindow(QMainWindow):
         self.sidebar.set_labels(overview.labels)
         self.sidebar.set_albums(overview.albums)
         self.browser.search_bar.save_button.setVisible(overview.albums is not None)
-        self.commands.update_capabilities()
+        self.commands.update_menus()
         self.watcher.watch(
             [r for r, online in overview.roots if online] + [f for f, _ in overview.folders]
         )

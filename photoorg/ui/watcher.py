@@ -29,7 +29,6 @@ class FolderWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(quiet_ms)
         self._timer.timeout.connect(self._fire)
-        self.paused = False  # while our own indexing runs (it does not change folders)
 
     def watched(self) -> list[str]:
         return self._watcher.directories()

@@ -108,7 +108,3 @@ class IndexKeeper:
                 log.warning(self.notice)
                 return
             self.catalog.set_setting(self._manifest_key, json.dumps(manifest.to_dict()))
-
-    def forget(self) -> None:
-        with self._lock:
-            self._index = None

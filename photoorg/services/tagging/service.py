@@ -330,14 +330,6 @@ class Tagging:
         tagged = self.tag(progress=progress, cancel=cancel) if encoded else {}
         return {"imported": imported, "tagged": tagged}
 
-    def import_keywords(
-        self, progress: Progress = no_progress, cancel: CancelToken | None = None
-    ) -> int:
-        """Mirror the keywords in files and sidecars as ``imported`` tags; returns changes."""
-        from photoorg.services.tagging import keywords
-
-        return keywords.sync(self, progress=progress, cancel=cancel)
-
     def export_xmp(
         self,
         photo_ids: Iterable[int] | None = None,

@@ -211,29 +211,6 @@ class VectorIndex:
                     self._index.mark_deleted(i)
                     self._deleted.add(i)
 
-    def compacted(self) -> VectorIndex:
-        """A fresh index of the live elements only, dropping deleted ones from the graph.
-
-        Builds a second index beside this one (memory doubles for a while) and swaps
-        nothing: the caller does. Reading vectors back out of hnswlib is slow (~0.1 ms
-        each at 512-d), so for a large library rebuilding from the catalog is faster.
-        """
-        with self._lock.read():
-            live = np.sort(np.fromiter(self._labels - self._deleted, dtype=np.int64))
-            fresh = type(self)(
-                self._dim,
-                max_elements=len(live),
-                M=int(self._index.M),
-                ef_construction=int(self._index.ef_construction),
-                ef=self.ef,
-                threads=self._add_threads,
-            )
-            # In chunks: get_items builds Python lists, ~30 bytes per float.
-            for start in range(0, len(live), _EXACT_CHUNK):
-                chunk = live[start : start + _EXACT_CHUNK]
-                fresh.add(chunk, self._vectors(chunk))
-        return fresh
-
     def _reserve(self, needed: int) -> None:
         capacity = self._index.get_max_elements()
         if needed > capacity:
@@ -314,7 +291,7 @@ class VectorIndex:
             if filt is not None:
                 raise _TooFew from exc
             # Correct but slow on a big index; it only happens when deletions have cut
-            # the graph apart, which a rebuild (compacted()) repairs.
+            # the graph apart, which a rebuild from the catalog repairs.
             live = np.fromiter(self._labels - self._deleted, np.int64)
             log.warning("vector index graph is fragmented; searching %d vectors exactly", len(live))
             return self._exact(q, k, live)

@@ -233,10 +233,7 @@ class PhotoView(QWidget):
 
         def load_info(lib) -> tuple[dict[str, Any], QImage, list[str]]:
             info = lib.info(photo_id)
-            labels = []
-            tagging = getattr(lib, "tagging", None)
-            if tagging is not None:
-                labels = [label.name for label in tagging.labels()]
+            labels = [label.name for label in lib.tagging.labels()]
             return info, QImage(info["thumbnail"]), labels
 
         self._ctx.call(
@@ -249,14 +246,6 @@ class PhotoView(QWidget):
             lambda image: self._on_preview(generation, image),
             lambda exc: self._on_failed(generation, exc),
         )
-
-    def reload_tags(self) -> None:
-        if self.photo_id is not None:
-            photo_id, generation = self.photo_id, self._generation
-            self._ctx.call(
-                lambda lib: lib.tags_of(photo_id),
-                lambda tags: generation == self._generation and self._show_tags(tags),
-            )
 
     def _on_info(
         self, generation: int, info: dict[str, Any], thumb: QImage, labels: list[str]
@@ -303,7 +292,7 @@ class PhotoView(QWidget):
             widget = self.tags_box.takeAt(0).widget()
             if widget is not None:
                 widget.deleteLater()
-        editable = self._ctx.has_tagging
+        editable = self._ctx.is_open
         for tag in tags:
             row = TagRow(tag, editable, self)
             row.decided.connect(self._on_decided)
@@ -333,7 +322,7 @@ class PhotoView(QWidget):
 
     def _decide(self, label: str, decision: str | None) -> None:
         photo_id = self.photo_id
-        if photo_id is None or not self._ctx.has_tagging:
+        if photo_id is None or not self._ctx.is_open:
             return
 
         def apply(lib) -> list[dict[str, Any]]:

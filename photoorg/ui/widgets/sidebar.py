@@ -207,15 +207,12 @@ class Sidebar(QTreeWidget):
         for ancestor in reversed(chain):
             self._populate(os.path.dirname(ancestor))
 
-    def set_labels(self, labels: Sequence[LabelEntry] | None) -> None:
-        """Labels with counts; None hides the section (no tagging in this version)."""
+    def set_labels(self, labels: Sequence[LabelEntry]) -> None:
+        """Labels with counts, children under their parents."""
         section = self._sections["labels"]
-        section.setHidden(labels is None)
         expanded = self._expanded_scopes()
         with _Keep(self):
             self._clear_section("labels")
-            if labels is None:
-                return
             items: dict[str, QTreeWidgetItem] = {}
             by_name = {entry.name: entry for entry in labels}
             # Parents first, so children find them; a parent that is not a label is a group.
@@ -232,15 +229,11 @@ class Sidebar(QTreeWidget):
                 self._hint("labels", "No labels yet")
         self._restore_expanded(expanded)
 
-    def set_albums(self, albums: Sequence[AlbumEntry] | None) -> None:
-        """Manual albums and smart ones (saved searches); None hides both sections."""
-        self._sections["albums"].setHidden(albums is None)
-        self._sections["searches"].setHidden(albums is None)
+    def set_albums(self, albums: Sequence[AlbumEntry]) -> None:
+        """Manual albums and smart ones (saved searches)."""
         with _Keep(self):
             self._clear_section("albums")
             self._clear_section("searches")
-            if albums is None:
-                return
             for album in sorted(albums, key=lambda a: a.name.lower()):
                 if album.query:
                     item = self._add(

@@ -281,15 +281,6 @@ def test_grows_past_capacity() -> None:
     np.testing.assert_array_equal(found[:, 0], np.arange(0, 1200, 100))
 
 
-def test_compacted_drops_deleted_elements() -> None:
-    index, data = small(100)
-    index.remove(range(0, 100, 2))
-    compact = index.compacted()
-    assert compact.deleted_count == 0
-    np.testing.assert_array_equal(compact.ids(), index.ids())
-    np.testing.assert_array_equal(compact.search(data, 5)[0], index.search(data, 5)[0])
-
-
 # -- saving and loading -------------------------------------------------------------
 
 
