@@ -1,5 +1,5 @@
-"""Command-line tagging, albums and sidecars: ``labels``, ``tag``, ``tags``, ``confirm``,
-``reject``, ``albums``, ``summary`` and ``export-xmp``. ``cli.build_parser`` adds them.
+"""Command-line tagging and sidecars: ``labels``, ``tag``, ``tags``, ``confirm``,
+``reject``, ``summary`` and ``export-xmp``. ``cli.main.build_parser`` adds them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from photoorg.cli.main import ProgressBar, emit, open_library
+from photoorg.cli.helpers import ProgressBar, emit, open_library, photo_ids
 from photoorg.errors import UsageError
 from photoorg.model.label import AUTO, DEFAULT_PROMPTS, Label
 
@@ -37,10 +37,6 @@ def _label_dict(label: Label, count: int | None = None) -> dict[str, Any]:
     if count is not None:
         data["count"] = count
     return data
-
-
-def _photo_ids(library, paths: list[str]) -> list[int]:
-    return [library.photo_id(p) for p in paths]
 
 
 # -- labels -------------------------------------------------------------------------------
@@ -204,7 +200,7 @@ def _decide(args: argparse.Namespace, decision: str) -> int:
         else:
             if not args.paths:
                 raise UsageError("name at least one photo (or --folder / --album)")
-            ids = _photo_ids(library, args.paths)
+            ids = photo_ids(library, args.paths)
             library.tagging.set_decision(ids, args.label, None if args.clear else decision)
             count = len(ids)
     verb = "cleared" if args.clear else decision
@@ -224,53 +220,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
     return _decide(args, "rejected")
 
 
-# -- albums, summaries, sidecars ------------------------------------------------------------
-
-
-def cmd_albums(args: argparse.Namespace) -> int:
-    with open_library(args) as library:
-        albums = library.albums
-        action = args.action
-        if action == "list":
-            data = [a.as_dict() for a in albums.list()]
-
-            def text() -> str:
-                return (
-                    "\n".join(
-                        f"{'?' if a['count'] is None else a['count']:>6}  {a['name']}"
-                        + (f"  (smart: {a['query']})" if a["query"] else "")
-                        for a in data
-                    )
-                    or "no albums"
-                )
-
-            emit(args, data, text)
-            return 0
-        if not args.name:
-            raise UsageError(f"albums {action} needs an album name")
-        name = args.name
-        if action == "create":
-            album = albums.create(name, args.query)
-            emit(args, album.as_dict(), lambda: f"created album {album.name!r}")
-        elif action == "add":
-            added = albums.add(name, _photo_ids(library, args.paths))
-            emit(
-                args, {"album": name, "added": added}, lambda: f"added {added} photo(s) to {name!r}"
-            )
-        elif action == "remove":
-            removed = albums.remove(name, _photo_ids(library, args.paths))
-            emit(
-                args,
-                {"album": name, "removed": removed},
-                lambda: f"removed {removed} photo(s) from {name!r}",
-            )
-        elif action == "delete":
-            albums.delete(name)
-            emit(args, {"deleted": name}, lambda: f"deleted album {name!r} (photos untouched)")
-        elif action == "show":
-            data = [h.as_dict() for h in albums.photos(name)]
-            emit(args, data, lambda: "\n".join(d["path"] for d in data) or "no photos")
-    return 0
+# -- summaries, sidecars ------------------------------------------------------------
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -294,7 +244,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_export_xmp(args: argparse.Namespace) -> int:
     errors: list[tuple[str, str]] = []
     with open_library(args) as library:
-        ids = _photo_ids(library, args.paths) if args.paths else None
+        ids = photo_ids(library, args.paths) if args.paths else None
         written = library.tagging.export_xmp(ids, include_auto=not args.no_auto, errors=errors)
     for _, message in errors:
         print(f"photoorg: {message}", file=sys.stderr)
@@ -358,15 +308,6 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         else:
             p.set_defaults(folder=None, album=None)
         p.set_defaults(run=run)
-
-    p = sub.add_parser(
-        "albums", parents=[common], help="list, create, add to, remove from, delete or show albums"
-    )
-    p.add_argument("action", choices=("list", "create", "add", "remove", "delete", "show"))
-    p.add_argument("name", nargs="?")
-    p.add_argument("paths", nargs="*")
-    p.add_argument("--query", help="create a smart album from a search query")
-    p.set_defaults(run=cmd_albums)
 
     p = sub.add_parser(
         "summary", parents=[common], help="the labels most photos of a folder or album carry"
