@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlite_utils import Database
 
 from photoorg.store import counters
 from photoorg.store import tags as tag_store
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database  # the type of Catalog.read, for hints only
 
 KEY_BASE = 1 << 21
 """Label ids stay below this (about two million labels); photo ids below 2**42."""

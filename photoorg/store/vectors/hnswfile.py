@@ -236,6 +236,35 @@ def _check_upper_levels(
     return levels
 
 
+def check_saved_index(path: Path, *, dim: int, model: str, expected: IndexManifest) -> HnswFileInfo:
+    """Check a saved index against the manifest stored with it, before hnswlib reads it.
+
+    ``model`` is the model whose embeddings the caller wants; an index built from
+    another model's embeddings is refused. Raises IndexFileError on any mismatch.
+    """
+    if expected.dim != dim:
+        raise IndexFileError(f"the vector index holds {expected.dim}-d vectors, not {dim}-d")
+    if expected.model != model:
+        raise IndexFileError(
+            f"the vector index was built for model {expected.model!r}, not {model!r}"
+        )
+    try:
+        size = path.stat().st_size
+        # Cheap checks first: never hash (or hand hnswlib) a file of the wrong size.
+        if size != expected.size:
+            raise IndexFileError(f"{path} is {size} bytes; {expected.size} were saved")
+        if sha256_of(path) != expected.sha256:
+            raise IndexFileError(f"{path} has changed since it was saved (checksum)")
+        info = read_hnsw_file(path, dim=dim)
+    except FileNotFoundError as exc:
+        raise IndexFileError(f"the vector index {path} is missing") from exc
+    except (OSError, HnswFormatError) as exc:
+        raise IndexFileError(f"cannot read the vector index {path}: {exc}") from exc
+    if info.count != expected.count or int(info.deleted.sum()) != expected.deleted:
+        raise IndexFileError(f"{path} does not hold the elements its manifest lists")
+    return info
+
+
 def sha256_of(path: Path) -> str:
     return hash_file(path)[0]
 

@@ -37,9 +37,9 @@ from photoorg.store.vectors.hnswfile import (
     HnswFormatError,
     IndexFileError,
     IndexManifest,
+    check_saved_index,
     hash_file,
     read_hnsw_file,
-    sha256_of,
 )
 from photoorg.store.vectors.rwlock import RWLock
 
@@ -379,26 +379,7 @@ class VectorIndex:
         another model's embeddings is refused. Raises IndexFileError on any mismatch.
         """
         path = Path(path)
-        if expected.dim != dim:
-            raise IndexFileError(f"the vector index holds {expected.dim}-d vectors, not {dim}-d")
-        if expected.model != model:
-            raise IndexFileError(
-                f"the vector index was built for model {expected.model!r}, not {model!r}"
-            )
-        try:
-            size = path.stat().st_size
-            # Cheap checks first: never hash (or hand hnswlib) a file of the wrong size.
-            if size != expected.size:
-                raise IndexFileError(f"{path} is {size} bytes; {expected.size} were saved")
-            if sha256_of(path) != expected.sha256:
-                raise IndexFileError(f"{path} has changed since it was saved (checksum)")
-            info = read_hnsw_file(path, dim=dim)
-        except FileNotFoundError as exc:
-            raise IndexFileError(f"the vector index {path} is missing") from exc
-        except (OSError, HnswFormatError) as exc:
-            raise IndexFileError(f"cannot read the vector index {path}: {exc}") from exc
-        if info.count != expected.count or int(info.deleted.sum()) != expected.deleted:
-            raise IndexFileError(f"{path} does not hold the elements its manifest lists")
+        info = check_saved_index(path, dim=dim, model=model, expected=expected)
         # Between the checks above and this load another process could swap the file;
         # whoever can write the catalog folder can also edit the catalog, so the check
         # guards against damage, not against a local attacker.
