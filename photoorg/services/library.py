@@ -58,7 +58,7 @@ class Library:
         self._model_lock = threading.Lock()
 
     def _open_catalog(self) -> Catalog:
-        """Open the catalog; a damaged one is set aside and salvaged (see core.repair)."""
+        """Open the catalog; a damaged one is set aside and salvaged (see services.repair)."""
         try:
             return Catalog(self.paths.database)
         except CatalogDamagedError as exc:

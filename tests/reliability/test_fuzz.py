@@ -1,6 +1,6 @@
 """Fuzzing with hypothesis: the EXIF reader and the label import raise only our errors.
 
-- The query parser is fuzzed in tests/core/test_query.py (3,000 + 1,000 + 400 cases).
+- The query parser is fuzzed in tests/services/test_query_parser.py (3,000 + 1,000 + 400 cases).
 - The EXIF reader: real corpus photos with bytes flipped, inserted, deleted and cut, and
   generated EXIF blocks (random IFDs, pointers into themselves, absurd counts) inside a
   good JPEG, through ``open_image`` + ``read_metadata`` + ``decode_upright``: only

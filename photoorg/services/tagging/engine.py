@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from photoorg.services.jobs import CancelToken, Progress, no_progress
-from photoorg.services.tagging import learning as cls
+from photoorg.services.tagging import learning
 from photoorg.services.tagging.photo_matrix import PhotoMatrix, Snapshot
 from photoorg.services.tagging.scoring import Classifier, Classifiers
 from photoorg.services.tagging.tag_state import KEY_BASE, Tags, TagState, keys
@@ -82,7 +82,7 @@ class Engine:
                 built.append(Classifier(s.id, None, np.inf))
                 continue
             text = (
-                cls.ensemble(np.stack([vectors[t] for t in label.texts()]))
+                learning.ensemble(np.stack([vectors[t] for t in label.texts()]))
                 if label.prompts
                 else None
             )
@@ -102,10 +102,10 @@ class Engine:
             elif text is None and not len(positives):
                 vector = None  # only rejections and no words: nothing to look for
             else:
-                vector = cls.learn(text, positives, rejected, centre)
+                vector = learning.learn(text, positives, rejected, centre)
                 if threshold is None:
-                    held_out = cls.leave_one_out_scores(text, positives, rejected, centre)
-                    threshold = cls.learned_threshold(vector, held_out, rejected, sample)
+                    held_out = learning.leave_one_out_scores(text, positives, rejected, centre)
+                    threshold = learning.learned_threshold(vector, held_out, rejected, sample)
             built.append(
                 Classifier(
                     s.id,
@@ -135,7 +135,7 @@ class Engine:
             if len(self._thresholds) > 10_000:
                 self._thresholds.clear()
             matrix = np.stack([auto[i][1] for i in todo])
-            values = cls.auto_thresholds(sample @ matrix.T)
+            values = learning.auto_thresholds(sample @ matrix.T)
             for i, value in zip(todo, values.tolist(), strict=True):
                 self._thresholds[cache_keys[i]] = float(value)
         for (position, _), key in zip(auto, cache_keys, strict=True):

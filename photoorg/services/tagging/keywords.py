@@ -11,7 +11,7 @@ only carries the photos the files name, until a person enables it and it learns 
 those photos as examples. An imported keyword replaces an automatic tag but never a
 person's decision. Sidecars are parsed only when their size or mtime changed.
 
-Export: see ``xmp``.
+Export: see ``media.sidecars``.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def export(
     include_auto: bool = True,
     errors: list[tuple[str, str]] | None = None,
 ) -> int:
-    """Merge each photo's tags into its sidecar (see ``xmp``); returns files written."""
+    """Merge each photo's tags into its sidecar (see ``media.sidecars``); returns files written."""
     db = tagging.catalog.read
     chosen = None if photo_ids is None else {int(p) for p in photo_ids}
     rows = tag_store.online_photos_with_tags(db)

@@ -2,8 +2,8 @@
 
 Re-tagging is CLIP's zero-shot classification over stored embeddings: every enabled
 label becomes one vector (its prompt ensemble, improved by the photos people confirmed
-or rejected, see ``classifier.learn``), all photos are scored against all labels with
-one matrix product per block of photos (``tagger.Classifiers``), and only the tags that
+or rejected, see ``learning.learn``), all photos are scored against all labels with
+one matrix product per block of photos (``scoring.Classifiers``), and only the tags that
 changed are written. No photo is ever re-encoded; prompts go through the text tower
 once per model and are kept in the catalog.
 
