@@ -15,22 +15,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoorg.config import DEFAULT_MODEL, THUMBNAIL_SIZE, Paths, resolve_home
-from photoorg.errors import CatalogDamagedError, CatalogError, PhotoOrgError, UsageError
+from photoorg.config import DEFAULT_MODEL, Paths, resolve_home
+from photoorg.errors import CatalogDamagedError, CatalogError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query
-from photoorg.services.indexing.scanner import Scanner
+from photoorg.services.indexing.pipeline import MODEL_SETTING, run_index
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.search import Searcher
-from photoorg.store import embeddings, photos, settings
+from photoorg.services.thumbnails import ThumbnailRepair
+from photoorg.store import embeddings, photos
 from photoorg.store import tags as tag_store
 from photoorg.store.catalog import Catalog
 
 if TYPE_CHECKING:
     from photoorg.services.albums import Albums
     from photoorg.services.tagging.service import Tagging
-
-MODEL_SETTING = "model"
 
 
 class Library:
@@ -47,8 +46,7 @@ class Library:
         self.paths = Paths(resolve_home(home))
         self._notices: list[str] = []
         self._notices_lock = threading.Lock()
-        self._thumbnail_lock = threading.Lock()
-        self._thumbnails_remade = 0
+        self.thumbnails = ThumbnailRepair(self.paths)
         self.catalog = self._open_catalog()
         self.device = device
         self.workers = workers
@@ -154,12 +152,9 @@ class Library:
             if keeper is not None and keeper.notice:
                 found.append(keeper.notice)
                 keeper.notice = None
-            if self._thumbnails_remade:
-                count, self._thumbnails_remade = self._thumbnails_remade, 0
-                found.append(
-                    f"{count} damaged thumbnail{'s were' if count != 1 else ' was'} set aside in "
-                    f"{self.paths.quarantine / 'thumbnails'} and made again from the photos"
-                )
+            remade = self.thumbnails.notice()
+            if remade:
+                found.append(remade)
         return found
 
     # -- roots ----------------------------------------------------------------------------
@@ -223,54 +218,9 @@ class Library:
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
     ) -> dict[str, Any]:
-        """Scan (and encode) ``folders``, adding them as roots; all roots when empty."""
-        roots = self.add_roots(folders) if folders else self.roots()
-        if not roots:
-            raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
-        scanner = Scanner(self.catalog, self.paths, workers=self.workers)
-        if not encode:
-            summary = scanner.scan(roots, progress=progress, cancel=cancel).as_dict()
-            summary["encoded"] = 0
-            self.tagging.after_index(encoded=False, progress=progress, cancel=cancel)
-            return summary
-        from photoorg.services.indexing.encoding import (
-            EmbeddingSink,
-            default_batch_size,
-            encode_missing,
-        )
-
-        model = self.model()
-        sink = EmbeddingSink(self.catalog, model, default_batch_size(model), progress)
-        summary = scanner.scan(
-            roots,
-            decode_side=max(THUMBNAIL_SIZE, model.image_size),
-            preprocess=model.prepare,
-            on_pixels=sink.add,
-            batch_size=sink.batch_size,
-            progress=progress,
-            cancel=cancel,
-        ).as_dict()
-        sink.flush()
-        encoded, failed = encode_missing(
-            self.catalog, model, workers=self.workers, progress=progress, cancel=cancel
-        )
-        summary["encoded"] = sink.encoded + encoded
-        summary["errors"] += failed
-        self._adopt_model_if_complete(model.id)
-        self._index_keeper().sync()
-        self.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
-        return summary
-
-    def _adopt_model_if_complete(self, model_id: str) -> None:
-        """Once every photo has a vector from this model, it becomes the catalog's model."""
-        if embeddings.missing(self.catalog.read, model_id):
-            return
-        with self.catalog.write() as db:
-            previous = self.catalog.get_setting(MODEL_SETTING)
-            settings.put(db, MODEL_SETTING, model_id)
-            if previous and previous != model_id:
-                embeddings.delete_other_models(db, model_id)
-                settings.put(db, f"index:{previous}", None)
+        """Scan (and encode) ``folders``, adding them as roots; all roots when empty
+        (the stages are in ``services.indexing.pipeline``)."""
+        return run_index(self, folders, encode=encode, progress=progress, cancel=cancel)
 
     # -- reading the catalog ------------------------------------------------------------------
 
@@ -309,38 +259,7 @@ class Library:
         """The photo's thumbnail file, checked first: a damaged or missing one is made
         again from the photo (the damaged file is set aside). None if that fails too."""
         row = photos.content_and_path(self.catalog.read, photo_id)
-        if row is None:
-            return None
-        from photoorg.services import repair
-
-        thumbnail = self.paths.thumbnail(row[0])
-        if repair.thumbnail_ok(thumbnail):
-            return thumbnail
-        return self._remake_thumbnail(thumbnail, row[0], row[1])
-
-    def _remake_thumbnail(self, thumbnail: Path, sha256: str, photo: str) -> Path | None:
-        from photoorg.media import decode
-        from photoorg.media.files import read_bytes_stable
-        from photoorg.media.thumbnails import save_thumbnail
-        from photoorg.services import repair
-
-        with self._thumbnail_lock:  # one repair at a time: two threads may ask for one photo
-            if repair.thumbnail_ok(thumbnail):
-                return thumbnail
-            if thumbnail.exists():
-                try:
-                    repair.set_aside(self.paths, thumbnail, folder="thumbnails")
-                except OSError:
-                    return None
-                with self._notices_lock:
-                    self._thumbnails_remade += 1
-            try:
-                data, _ = read_bytes_stable(photo)
-                image = decode.open_image(data, os.path.basename(photo))
-                save_thumbnail(self.paths, sha256, decode.decode_upright(image, THUMBNAIL_SIZE))
-            except (PhotoOrgError, OSError):
-                return None  # the photo is gone or unreadable now: no thumbnail to show
-        return thumbnail
+        return None if row is None else self.thumbnails.checked(*row)
 
     # -- search (services.search) ------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+"""The indexing stages, in order: scan (walk, hash, metadata, thumbnail), encode (CLIP),
+adopt the model once every photo has its vector, bring the vector index in step, then
+import file keywords and re-tag (``Tagging.after_index``).
+
+Each stage is resumable and idempotent: a cancelled run keeps what it stored, and the
+next run picks up where it stopped. New stages (faces, text, places) go here, after
+encoding, each with its own progress phase.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from photoorg.config import THUMBNAIL_SIZE
+from photoorg.errors import UsageError
+from photoorg.services.indexing.scanner import Scanner
+from photoorg.services.jobs import CancelToken, Progress, no_progress
+from photoorg.store import embeddings, settings
+
+if TYPE_CHECKING:
+    from photoorg.services.library import Library
+
+MODEL_SETTING = "model"
+"""The catalog's model: the one every photo has a vector from."""
+
+
+def run_index(
+    library: Library,
+    folders: Sequence[str | os.PathLike[str]] = (),
+    *,
+    encode: bool = True,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """Scan (and encode) ``folders``, adding them as roots; all roots when empty."""
+    roots = library.add_roots(folders) if folders else library.roots()
+    if not roots:
+        raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
+    catalog = library.catalog
+    scanner = Scanner(catalog, library.paths, workers=library.workers)
+    if not encode:
+        summary = scanner.scan(roots, progress=progress, cancel=cancel).as_dict()
+        summary["encoded"] = 0
+        library.tagging.after_index(encoded=False, progress=progress, cancel=cancel)
+        return summary
+    from photoorg.services.indexing.encoding import (
+        EmbeddingSink,
+        default_batch_size,
+        encode_missing,
+    )
+
+    model = library.model()
+    sink = EmbeddingSink(catalog, model, default_batch_size(model), progress)
+    summary = scanner.scan(
+        roots,
+        decode_side=max(THUMBNAIL_SIZE, model.image_size),
+        preprocess=model.prepare,
+        on_pixels=sink.add,
+        batch_size=sink.batch_size,
+        progress=progress,
+        cancel=cancel,
+    ).as_dict()
+    sink.flush()
+    encoded, failed = encode_missing(
+        catalog, model, workers=library.workers, progress=progress, cancel=cancel
+    )
+    summary["encoded"] = sink.encoded + encoded
+    summary["errors"] += failed
+    adopt_model_if_complete(library, model.id)
+    library._index_keeper().sync()
+    library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
+    return summary
+
+
+def adopt_model_if_complete(library: Library, model_id: str) -> None:
+    """Once every photo has a vector from this model, it becomes the catalog's model."""
+    catalog = library.catalog
+    if embeddings.missing(catalog.read, model_id):
+        return
+    with catalog.write() as db:
+        previous = catalog.get_setting(MODEL_SETTING)
+        settings.put(db, MODEL_SETTING, model_id)
+        if previous and previous != model_id:
+            embeddings.delete_other_models(db, model_id)
+            settings.put(db, f"index:{previous}", None)
