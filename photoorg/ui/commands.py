@@ -1,8 +1,9 @@
-"""Menus and the commands behind them: files, selections, albums, labels.
+"""Menus and the commands behind them: files, selections, the view.
 
 Each command collects what it needs on the GUI thread (selected ids and paths, a folder
 from a dialog), then hands plain data to a worker through the context. The label and
-album menus show once a library is open.
+album menus show once a library is open. Album and label commands are in
+``album_commands`` and ``label_commands``, the helpers they share in ``command_base``.
 """
 
 from __future__ import annotations
@@ -11,28 +12,24 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMenuBar, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar
 
+from photoorg.ui.album_commands import AlbumCommands
 from photoorg.ui.file_actions import (
     copy_files,
     export_jpegs,
     open_in_viewer,
     reveal_in_file_manager,
 )
-from photoorg.ui.text import literal
+from photoorg.ui.label_commands import LabelCommands
 from photoorg.ui.widgets.sidebar import Scope
 
 if TYPE_CHECKING:
-    from photoorg.ui.main_window import MainWindow
+    pass
 
 
-class Commands:
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        self.ctx = window.ctx
-        self.actions: dict[str, QAction] = {}
-        self.duplicates_dialog = None
-        self.label_editor = None
+class Commands(AlbumCommands, LabelCommands):
+    """Every menu command of the main window (albums and labels in their own mixins)."""
 
     # -- menus --------------------------------------------------------------------------------
 
@@ -142,27 +139,6 @@ class Commands:
             menu.addAction("Edit Label…", lambda: self.open_label_editor(scope.value))
         if not menu.isEmpty():
             menu.exec(position)
-
-    # -- helpers --------------------------------------------------------------------------------
-
-    def _message(self, text: str, timeout: int = 8000) -> None:
-        self.window.statusBar().showMessage(text, timeout)
-
-    def _confirm(self, title: str, question: str) -> bool:
-        # literal(): a folder or album called "<b>x" would otherwise be shown as markup.
-        answer = QMessageBox.question(self.window, title, literal(question))
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _failed(self, what: str):
-        return lambda exc: self._message(f"{what}: {exc}", 12000)
-
-    def _selection(self) -> tuple[list[int], list[str]]:
-        browser = self.window.browser
-        if self.window.pages.currentWidget() is self.window.photo_view:
-            view = self.window.photo_view
-            if view.photo_id is not None and view.info.get("path"):
-                return [view.photo_id], [view.info["path"]]
-        return browser.selected_ids(), browser.selected_paths()
 
     # -- files ------------------------------------------------------------------------------------
 
@@ -296,167 +272,3 @@ class Commands:
         self.duplicates_dialog.raise_()
         self.duplicates_dialog.reload()
         return self.duplicates_dialog
-
-    # -- albums ---------------------------------------------------------------------------------
-
-    def _fill_album_menu(self) -> None:
-        self.album_menu.clear()
-        overview = self.window.overview
-        albums = list(overview.albums or []) if overview else []
-        for album in albums:
-            if not album.query:
-                # Menu text is plain apart from '&' (a keyboard accelerator): double it.
-                action = self.album_menu.addAction(album.name.replace("&", "&&"))
-                action.triggered.connect(
-                    lambda _c=False, name=album.name: self.add_to_album(name, self._selection()[0])
-                )
-        if albums:
-            self.album_menu.addSeparator()
-        self.album_menu.addAction("New Album…", self.new_album)
-
-    def new_album(self, name: str | None = None, ids: list[int] | None = None) -> None:
-        if name is None:
-            name, ok = QInputDialog.getText(self.window, "New Album", "Name of the new album:")
-            if not ok or not name.strip():
-                return
-        ids = self._selection()[0] if ids is None else ids
-
-        def create(lib) -> int:
-            lib.albums.create(name)
-            return lib.albums.add(name, ids) if ids else 0
-
-        self.ctx.call(
-            create,
-            lambda added: (
-                self._message(f"Album “{name}” created with {added} photos"),
-                self.ctx.changed.emit(),
-            ),
-            self._failed("Could not create the album"),
-        )
-
-    def add_to_album(self, name: str, ids: list[int]) -> None:
-        if not ids:
-            return
-        self.ctx.call(
-            lambda lib: lib.albums.add(name, ids),
-            lambda added: (
-                self._message(f"Added {added} photos to “{name}”"),
-                self.ctx.changed.emit(),
-            ),
-            self._failed("Could not add to the album"),
-        )
-
-    def remove_from_album(self) -> None:
-        scope = self.window.browser.scope
-        ids = self._selection()[0]
-        if scope.kind != "album" or not ids:
-            self._message("Select photos in an album first.")
-            return
-        self.ctx.call(
-            lambda lib: lib.albums.remove(scope.value, ids),
-            lambda removed: (
-                self._message(f"Removed {removed} photos from “{scope.value}”"),
-                self.ctx.changed.emit(),
-                self.window.browser.refresh(),
-            ),
-            self._failed("Could not remove from the album"),
-        )
-
-    def save_search(self, name: str | None = None) -> None:
-        query = self.window.browser.search_bar.text
-        scope = self.window.browser.scope
-        if scope.kind == "search" and scope.query:
-            query = f"{scope.query} {query}".strip()
-        if not query:
-            self._message("Type a search first, then save it.")
-            return
-        if name is None:
-            name, ok = QInputDialog.getText(
-                self.window, "Save Search", literal(f"Name for the search “{query}”:")
-            )
-            if not ok or not name.strip():
-                return
-        self.ctx.call(
-            lambda lib: lib.albums.create(name, query=query),
-            lambda _album: (self._message(f"Saved “{name}”"), self.ctx.changed.emit()),
-            self._failed("Could not save the search"),
-        )
-
-    def delete_current_album(self) -> None:
-        scope = self.window.browser.scope
-        if scope.kind in ("album", "search"):
-            self.delete_album(scope.value)
-        else:
-            self._message("Select an album in the sidebar first.")
-
-    def delete_album(self, name: str, confirm: bool = True) -> None:
-        if confirm and not self._confirm(
-            "Delete Album", f"Delete the album “{name}”? Its photos stay in the library."
-        ):
-            return
-        self.ctx.call(
-            lambda lib: lib.albums.delete(name),
-            lambda _r: self.ctx.changed.emit(),
-            self._failed("Could not delete the album"),
-        )
-
-    # -- labels -----------------------------------------------------------------------------------
-
-    def open_label_editor(self, name: str | None = None):
-        from photoorg.ui.dialogs.label_editor import LabelEditor
-
-        if self.label_editor is None:
-            self.label_editor = LabelEditor(self.ctx, self.window)
-            self.label_editor.labels_changed.connect(self.ctx.changed.emit)
-        self.label_editor.show()
-        self.label_editor.raise_()
-        self.label_editor.reload(select=name)
-        return self.label_editor
-
-    def apply_label_to_scope(self, scope: Scope | None = None, label: str | None = None) -> None:
-        scope = scope or self.window.browser.scope
-        if scope.kind not in ("folder", "album"):
-            self._message("Select a folder or an album in the sidebar first.")
-            return
-        if label is None:
-            names = (
-                [e.name for e in (self.window.overview.labels or [])]
-                if self.window.overview
-                else []
-            )
-            label, ok = QInputDialog.getItem(
-                self.window,
-                "Apply Label",
-                f"Label for every photo in “{scope.title}”:",
-                names,
-                0,
-                True,
-            )
-            if not ok or not label.strip():
-                return
-        where = {scope.kind: scope.value}  # folder=... or album=...
-
-        def apply(lib) -> int:
-            return lib.tagging.confirm_all(label, **where)
-
-        self.ctx.call(
-            apply,
-            lambda count: (
-                self._message(f"Labelled {count} photos “{label}”"),
-                self.ctx.changed.emit(),
-            ),
-            self._failed("Could not apply the label"),
-        )
-
-    def show_dominant_labels(self, scope: Scope) -> None:
-        """'Mostly: beach 80 %, people 45 %' under the title of a folder or album."""
-        browser = self.window.browser
-        if scope.kind not in ("folder", "album") or not self.ctx.is_open:
-            return
-        from photoorg.ui.catalog_adapters import dominant_labels_text
-
-        kwargs = {scope.kind: scope.value}
-        self.ctx.call(
-            lambda lib: dominant_labels_text(lib.tagging.summary(**kwargs)),
-            lambda text: browser.scope == scope and browser.set_subtitle(text),
-        )

@@ -125,7 +125,7 @@ def test_album_by_dragging_photos_and_a_smart_album(
     wait_model(qtbot, window)
     names = iter(["Holiday", "Red circles"])
     monkeypatch.setattr(
-        "photoorg.ui.commands.QInputDialog.getText", lambda *a, **k: (next(names), True)
+        "photoorg.ui.album_commands.QInputDialog.getText", lambda *a, **k: (next(names), True)
     )
     window.browser.grid.clearSelection()
     window.commands.actions["new_album"].trigger()
