@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +49,6 @@ PROMPT_CHUNK = 64
 """Prompts embedded per step of a first tagging: progress and cancel between steps."""
 SUMMARY_MIN_FRACTION = 0.2
 _DECISION_CODES = [tag_store.SOURCE_CODE[s] for s in tag_store.DECISIONS]
-CLOSEST_SHOWN = 24  # photos a preview offers as examples when none reaches the threshold
 
 
 class Tagging:
@@ -260,65 +258,9 @@ class Tagging:
         same name). Fast enough for a live editor: at most the new prompts go through
         the text tower, then one product over the cached embeddings.
         """
-        label = label.checked()
-        snapshot = self._snapshot()
-        if snapshot is None:
-            return Preview(0, [])
-        db = self.catalog.read
-        stored = label_store.find_label(db, examples_from or label.name)
-        label_id = stored.id if stored else -1
-        mates = []
-        if label.exclusive_group is not None:
-            mates = [
-                s
-                for s in self._stored_labels()
-                if s.label.exclusive_group == label.exclusive_group
-                and s.label.enabled
-                and s.id != label_id
-            ]
-        candidate = label_store.StoredLabel(label_id, replace(label, enabled=True))
-        tags = self.state.current(db)
-        classifiers = self.engine.classifiers([candidate, *mates], snapshot, tags)
-        rows = np.flatnonzero(tags.of_labels([s.id for s in [candidate, *mates]]))
-        decided = self.engine.decided_columns(tags, rows, classifiers)
-        mine = rows[tags.label[rows] == label_id]
-        people = mine[tags.source[mine] != tag_store.SOURCE_CODE[tag_store.AUTO]]
-        carried = tags.photo[
-            people[tags.source[people] != tag_store.SOURCE_CODE[tag_store.REJECTED]]
-        ]
-        found: list[np.ndarray] = []
-        for ids, vectors in snapshot.chunks(self.catalog):
-            block = classifiers.score(ids, vectors, decided)
-            found.append(block.photo[block.column == 0])
-        auto = np.concatenate(found) if found else np.zeros(0, np.int64)
-        auto = auto[~np.isin(auto, tags.photo[people])]
-        members = np.union1d(auto, carried)
-        if classifiers.matrix.shape[0] == 0:
-            return Preview(len(members), [])
-        if not len(members):
-            shown = min(limit, CLOSEST_SHOWN)
-            return self._closest(snapshot, classifiers.matrix[0], tags.photo[people], shown)
-        present = members[snapshot.positions(members) >= 0]
-        scores = snapshot.vectors(self.catalog, present.tolist()) @ classifiers.matrix[0]
-        order = np.argsort(-scores, kind="stable")[:limit]
-        return Preview(len(members), [(int(present[i]), float(scores[i])) for i in order])
+        from photoorg.services.tagging.preview import preview_label
 
-    def _closest(self, snapshot, direction: np.ndarray, decided: np.ndarray, limit: int) -> Preview:
-        """The ``limit`` photos nearest to ``direction`` that the user has not decided on."""
-        best_ids = np.zeros(0, np.int64)
-        best_scores = np.zeros(0, np.float32)
-        for ids, vectors in snapshot.chunks(self.catalog):
-            keep = ~np.isin(ids, decided)
-            ids = np.asarray(ids)[keep]
-            scores = np.asarray(vectors)[keep] @ direction
-            best_ids = np.concatenate([best_ids, ids.astype(np.int64)])
-            best_scores = np.concatenate([best_scores, scores.astype(np.float32)])
-            if len(best_ids) > limit:
-                top = np.argpartition(-best_scores, limit)[:limit]
-                best_ids, best_scores = best_ids[top], best_scores[top]
-        order = np.argsort(-best_scores, kind="stable")
-        hits = [(int(best_ids[i]), float(best_scores[i])) for i in order]
-        return Preview(0, hits, closest=True)
+        return preview_label(self, label.checked(), limit, examples_from)
 
     def after_index(
         self, *, encoded: bool, progress: Progress = no_progress, cancel: CancelToken | None = None
