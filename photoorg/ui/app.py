@@ -30,7 +30,7 @@ from photoorg.ui.dialogs.settings import AppSettings
 from photoorg.ui.main_window import MainWindow
 from photoorg.ui.qt_compat import protect_none
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"  # beside photoorg/, also frozen
 SETTINGS_ENV = "PHOTOORG_SETTINGS"
 EXIT_AFTER_SHOW_ENV = "PHOTOORG_EXIT_AFTER_SHOW"
 
