@@ -267,27 +267,13 @@ class Library:
     def searcher(self) -> Searcher:
         return Searcher(self)
 
-    def search(
-        self,
-        query: str | Query,
-        *,
-        filters: Filters | None = None,
-        limit: int = 50,
-        min_score: float | None = None,
-        sort: str = "relevance",
-        cwd: Path | None = None,
-        exclude: Iterable[int] = (),
-    ) -> list[Hit]:
-        """Photos best matching ``query`` (the query language of ``services.query_parser``)."""
-        return self.searcher.search(
-            query,
-            filters=filters,
-            limit=limit,
-            min_score=min_score,
-            sort=sort,
-            cwd=cwd,
-            exclude=exclude,
-        )
+    def search(self, query: str | Query, **options: Any) -> list[Hit]:
+        """Photos best matching ``query`` (the query language of ``services.query_parser``).
+
+        ``options``: ``filters``, ``limit``, ``min_score``, ``sort``, ``cwd`` and
+        ``exclude``, as ``services.search.Searcher.search`` takes them.
+        """
+        return self.searcher.search(query, **options)
 
     def similar(
         self, examples: Sequence[str | os.PathLike[str] | int], *, limit: int = 50, **kwargs: Any
