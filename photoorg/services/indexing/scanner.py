@@ -83,6 +83,10 @@ class Read:
 class Unreadable:
     listed: Listed
     error: str
+    transient: bool = False
+    """True when the file itself may be fine (permission denied, an I/O error, a file
+    that vanished): it is tried again at the next scan instead of being skipped as
+    broken until it changes."""
 
 
 # -- step 1: walking -----------------------------------------------------------------
@@ -133,6 +137,11 @@ def _printable(path: str) -> str | None:
     return path
 
 
+def _under_any(path: str, places: list[str]) -> bool:
+    """Whether ``path`` is one of ``places`` or lies below one of them."""
+    return any(path == p or path.startswith(p.rstrip(os.sep) + os.sep) for p in places)
+
+
 # -- step 2: reading -----------------------------------------------------------------
 
 
@@ -165,11 +174,11 @@ def read_file(
     except ImageError as exc:
         return Unreadable(listed, str(exc))
     except FileNotFoundError:
-        return Unreadable(listed, "the file vanished during the scan")
+        return Unreadable(listed, "the file vanished during the scan", transient=True)
     except PermissionError:
-        return Unreadable(listed, "permission denied")
+        return Unreadable(listed, "permission denied", transient=True)
     except OSError as exc:
-        return Unreadable(listed, f"cannot read: {exc.strerror or exc}")
+        return Unreadable(listed, f"cannot read: {exc.strerror or exc}", transient=True)
     taken_at, source = (meta.taken_at, "exif") if meta.taken_at else (None, "file")
     record = store.PhotoRecord(
         path=listed.path,
@@ -245,8 +254,7 @@ class Scanner:
         """
         cancel = cancel or CancelToken()
         summary = ScanSummary()
-        with self.catalog.write() as db:
-            to_read, missing = self._walk_roots(db, roots, summary, progress, cancel)
+        to_read, missing = self._walk_roots(roots, summary, progress, cancel)
         by_hash: dict[str, list[str]] = defaultdict(list)
         for path, known in missing.items():
             by_hash[known.sha256].append(path)
@@ -281,24 +289,30 @@ class Scanner:
 
     def _walk_roots(
         self,
-        db,
         roots: list[store.Root],
         summary: ScanSummary,
         progress: Progress,
         cancel: CancelToken,
     ) -> tuple[list[Listed], dict[str, store.KnownFile]]:
-        """List every root; returns the files to read and the known paths not seen."""
+        """List every root; returns the files to read and the known paths not seen.
+
+        The walk holds no lock: a slow share must not block tag decisions, album edits or
+        a second process for minutes. What the walk learned is written per root, in one
+        short transaction.
+        """
         to_read: list[Listed] = []
         missing: dict[str, store.KnownFile] = {}
-        listed_count = 0
+        listed = 0
         for root in roots:
-            known = store.file_stamps(db, root.id)
-            errors = store.known_errors(db, root.id)
+            known = store.file_stamps(self.catalog.read, root.id)
+            errors = store.known_errors(self.catalog.read, root.id)
             seen: set[str] = set()
             walk_errors: list[tuple[str, str]] = []
+            recovered: list[str] = []
             root_path = Path(root.path)
             if not root_path.is_dir():
-                self._mark_offline(db, root, summary)
+                with self.catalog.write() as db:
+                    self._mark_offline(db, root, summary)
                 continue
             for entry in walk(root_path, lambda p, e, errs=walk_errors: errs.append((p, e))):
                 try:
@@ -312,32 +326,41 @@ class Scanner:
                     walk_errors.append((shown, "the file name is not valid UTF-8; rename it"))
                     continue
                 seen.add(path)
-                listed_count += 1
-                if listed_count % 1000 == 0:
+                listed += 1
+                if listed % 1000 == 0:
                     cancel.check()
-                    progress("listing", listed_count, 0)
+                    progress("listing", listed, 0)
                 if known.get(path) == (info.st_size, info.st_mtime_ns):
                     summary.unchanged += 1
+                    if path in errors:  # could not be stat'ed last time; fine again now
+                        recovered.append(path)
                     continue
                 if errors.get(path) == (info.st_size, info.st_mtime_ns):
                     summary.errors += 1  # still broken, unchanged: do not read again
                     continue
                 to_read.append(Listed(root.id, path, info.st_size, info.st_mtime_ns))
-            if not seen and known:
-                # An empty mount point looks exactly like a wiped folder; assume the
-                # former and keep every photo (PhotoPrism #2299 deleted libraries here).
-                self._mark_offline(db, root, summary)
-                continue
-            if not root.online:
-                store.set_root_online(db, root.id, True)
-            for path, message in walk_errors:
-                store.record_error(db, root.id, path, message, None, None)
-                summary.errors += 1
-            vanished = known.keys() - seen
-            if vanished:
-                missing.update(store.known_files(db, root.id, vanished))
-            stale = [p for p in errors if p not in seen]
-            store.clear_errors(db, stale)
+            with self.catalog.write() as db:
+                if not seen and known:
+                    # An empty mount point looks exactly like a wiped folder; assume the
+                    # former and keep every photo (PhotoPrism #2299 deleted libraries here).
+                    self._mark_offline(db, root, summary)
+                    continue
+                if not root.online:
+                    store.set_root_online(db, root.id, True)
+                for path, message in walk_errors:
+                    store.record_error(db, root.id, path, message, None, None)
+                    summary.errors += 1
+                # A file may be swept only when a folder that holds it was listed and the
+                # file was not in it. Below a folder that could not be listed, and at a
+                # file that could not be stat'ed, "not seen" means "unavailable" (a
+                # permission change, a flaky share): its photos, their decisions and
+                # vectors stay.
+                unavailable = [p for p, _ in walk_errors]
+                vanished = {p for p in known.keys() - seen if not _under_any(p, unavailable)}
+                if vanished:
+                    missing.update(store.known_files(db, root.id, vanished))
+                stale = [p for p in errors if p not in seen and p not in unavailable]
+                store.clear_errors(db, stale + recovered)
         return to_read, missing
 
     def _mark_offline(self, db, root: store.Root, summary: ScanSummary) -> None:
@@ -353,9 +376,12 @@ class Scanner:
             for result in batch:
                 listed = result.listed
                 if isinstance(result, Unreadable):
-                    store.record_error(
-                        db, listed.root_id, listed.path, result.error, listed.size, listed.mtime_ns
+                    # A transient error is recorded without the file's stamp, so the next
+                    # scan tries the file again even though it did not change.
+                    size, mtime = (
+                        (None, None) if result.transient else (listed.size, listed.mtime_ns)
                     )
+                    store.record_error(db, listed.root_id, listed.path, result.error, size, mtime)
                     summary.errors += 1
                     continue
                 store.clear_errors(db, [listed.path])
