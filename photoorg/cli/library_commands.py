@@ -23,7 +23,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     for notice in notices:
         print(f"photoorg: {notice}", file=sys.stderr)
     summary["offline_roots"] = summary.get("offline_roots", [])
-    keys = ("added", "updated", "moved", "removed", "unchanged", "errors", "encoded")
+    if summary.get("model_error"):
+        print(f"photoorg: {summary['model_error']}", file=sys.stderr)
+        print(
+            f"photoorg: the folders were catalogued; {summary['pending']} photos wait to be"
+            " encoded: run photoorg index again once the model loads",
+            file=sys.stderr,
+        )
+    keys = ("added", "updated", "moved", "removed", "unchanged", "errors", "encoded", "pending")
     emit(
         args,
         summary,
@@ -32,7 +39,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             + "".join(f"\noffline (kept as it was): {r}" for r in summary["offline_roots"])
         ),
     )
-    return 0
+    return 1 if summary.get("model_error") else 0
 
 
 def _filters_from_flags(args: argparse.Namespace):

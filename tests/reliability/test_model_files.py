@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from PIL import Image
 
 from photoorg.errors import ModelError
 from photoorg.ml.model import ClipModel
@@ -186,5 +187,26 @@ def test_bad_model_through_the_command_line_is_one_line(model_copy, tmp_path):
     )
     assert done.returncode == 1
     assert not helpers.has_traceback(done.stderr)
-    (line,) = done.stderr.strip().splitlines()
-    assert line.startswith(f"photoorg: cannot load the model in {model_copy}")
+    first, *_ = done.stderr.strip().splitlines()
+    assert first.startswith(f"photoorg: cannot load the model in {model_copy}")
+
+
+def test_without_a_model_index_still_catalogues_and_encodes_later(model_copy, tmp_path):
+    photos, catalog = tmp_path / "photos", tmp_path / "catalog"
+    photos.mkdir()
+    for i in range(3):
+        Image.new("RGB", (40, 30), (80 * i, 90, 200)).save(photos / f"p{i}.jpg")
+    absent = tmp_path / "not-downloaded-yet"
+    args = ("--catalog", str(catalog), "--json")
+    first = helpers.photoorg("index", str(photos), "--model", f"local-dir:{absent}", *args)
+    assert first.returncode == 1  # not all done: the photos wait for the model
+    assert not helpers.has_traceback(first.stderr)
+    summary = json.loads(first.stdout)
+    assert (summary["added"], summary["encoded"], summary["pending"]) == (3, 0, 3)
+    assert str(absent) in summary["model_error"]
+    assert "3 photos wait to be encoded" in first.stderr
+    # The model arrives: the next index encodes what waited, without re-reading files.
+    second = helpers.photoorg("index", "--model", f"local-dir:{model_copy}", *args)
+    assert second.returncode == 0, second.stderr
+    summary = json.loads(second.stdout)
+    assert (summary["unchanged"], summary["encoded"], summary["pending"]) == (3, 3, 0)

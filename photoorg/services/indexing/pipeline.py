@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from photoorg.config import THUMBNAIL_SIZE
-from photoorg.errors import UsageError
+from photoorg.errors import ModelError, UsageError
 from photoorg.services.indexing.scanner import Scanner
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import embeddings, settings
@@ -40,9 +40,20 @@ def run_index(
         raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
     catalog = library.catalog
     scanner = Scanner(catalog, library.paths, workers=library.workers)
-    if not encode:
+    model, model_error = None, None
+    if encode:
+        try:
+            model = library.model()
+        except ModelError as exc:
+            # A first run offline still catalogues: folders, dates and cameras can be
+            # browsed, and the next index (or the window's start) encodes what waits.
+            model_error = str(exc)
+    if model is None:
         summary = scanner.scan(roots, progress=progress, cancel=cancel).as_dict()
         summary["encoded"] = 0
+        summary["pending"] = len(embeddings.missing(catalog.read, library.model_name_id()))
+        if model_error:
+            summary["model_error"] = model_error
         library.tagging.after_index(encoded=False, progress=progress, cancel=cancel)
         return summary
     from photoorg.services.indexing.encoding import (
@@ -51,7 +62,6 @@ def run_index(
         encode_missing,
     )
 
-    model = library.model()
     sink = EmbeddingSink(catalog, model, default_batch_size(model), progress)
     summary = scanner.scan(
         roots,
@@ -68,6 +78,7 @@ def run_index(
     )
     summary["encoded"] = sink.encoded + encoded
     summary["errors"] += failed
+    summary["pending"] = 0
     adopt_model_if_complete(library, model.id)
     library._index_keeper().sync()
     library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
