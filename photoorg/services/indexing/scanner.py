@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -150,6 +151,26 @@ def file_time_iso(mtime_ns: int) -> str:
     return datetime.fromtimestamp(mtime_ns / 1e9).astimezone().isoformat(timespec="seconds")
 
 
+LARGE_DECODE_PIXELS = 48_000_000
+"""Above this, a photo whose format decodes at full size (PNG, TIFF, WebP...; JPEG
+decodes at 1/8 scale) holds 150+ MB while it decodes."""
+
+_large_decodes = threading.BoundedSemaphore(1)
+
+
+def _decode_bounded(image: Any, decode_side: int) -> Any:
+    """``decode.decode_upright``, one large full-size decode at a time.
+
+    With one reader per core, several huge PNGs or TIFFs decoding at once multiply peak
+    memory by the core count; one at a time bounds it to a single such photo.
+    """
+    width, height = image.size
+    if image.format in ("JPEG", "MPO") or width * height <= LARGE_DECODE_PIXELS:
+        return decode.decode_upright(image, decode_side)
+    with _large_decodes:
+        return decode.decode_upright(image, decode_side)
+
+
 def read_file(
     listed: Listed, paths: Paths, decode_side: int, preprocess: Preprocess | None
 ) -> Read | Unreadable:
@@ -162,7 +183,7 @@ def read_file(
         sha256 = hashlib.sha256(data).hexdigest()
         image = decode.open_image(data, name)
         meta = read_metadata(image)
-        upright = decode.decode_upright(image, decode_side)
+        upright = _decode_bounded(image, decode_side)
         try:
             save_thumbnail(paths, sha256, upright)
         except OSError as exc:
@@ -173,6 +194,10 @@ def read_file(
         pixels = preprocess(upright) if preprocess else None
     except ImageError as exc:
         return Unreadable(listed, str(exc))
+    except MemoryError:
+        # One photo too big for the memory left must not end the scan; it is tried again
+        # at the next one, when memory may be freer.
+        return Unreadable(listed, "not enough memory to decode it", transient=True)
     except FileNotFoundError:
         return Unreadable(listed, "the file vanished during the scan", transient=True)
     except PermissionError:

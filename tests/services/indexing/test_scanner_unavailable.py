@@ -118,3 +118,57 @@ def test_the_capability_drop_really_applies_to_root(tmp_path):
     finally:
         secret.chmod(0o755)
     assert done.returncode != 0 and "PermissionError" in done.stderr
+
+
+def test_a_photo_too_big_for_memory_is_an_error_and_the_scan_goes_on(tmp_path, monkeypatch):
+    from photoorg.media import decode as imaging
+    from photoorg.services.indexing import scanner
+
+    paths = make_photos(tmp_path / "photos", 4, 90)
+    real = imaging.decode_upright
+
+    def decode(image, side):
+        if image.size == (32, 24) and image.getpixel((0, 0))[1] < 8:  # p0 only
+            raise MemoryError
+        return real(image, side)
+
+    monkeypatch.setattr(scanner.decode, "decode_upright", decode)
+    with Library(tmp_path / "catalog") as lib:
+        summary = lib.index([tmp_path / "photos"], encode=False)
+        assert (summary["added"], summary["errors"]) == (3, 1)
+        (error,) = lib.errors()
+        assert error["path"] == str(paths[0]) and "memory" in error["error"]
+        monkeypatch.setattr(scanner.decode, "decode_upright", real)
+        # Tried again at the next scan, although the file did not change.
+        assert lib.index(encode=False)["added"] == 1
+        assert lib.errors() == []
+
+
+def test_large_full_size_decodes_run_one_at_a_time(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from photoorg.media import decode as imaging
+    from photoorg.services.indexing import scanner
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(8):
+        Image.new("RGB", (40, 40), (i * 30, 0, 0)).save(folder / f"big{i}.png")
+    monkeypatch.setattr(scanner, "LARGE_DECODE_PIXELS", 1000)  # 40 x 40 counts as large
+    real, lock = imaging.decode_upright, threading.Lock()
+    active, most = [0], [0]
+
+    def decode(image, side):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        time.sleep(0.05)  # long enough for other readers to arrive if they were let in
+        with lock:
+            active[0] -= 1
+        return real(image, side)
+
+    monkeypatch.setattr(scanner.decode, "decode_upright", decode)
+    with Library(tmp_path / "catalog", workers=4) as lib:
+        assert lib.index([folder], encode=False)["added"] == 8
+    assert most[0] == 1
