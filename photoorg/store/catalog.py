@@ -112,7 +112,10 @@ class Catalog:
         self.db = sqlite_utils.Database(self._writer)
         self._write_lock = threading.RLock()
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        # Each reader with the thread that owns it: a pool thread that expires (Qt's
+        # QThreadPool ends idle threads after 30 s) leaves its connection behind, and
+        # the next new reader closes those of dead threads.
+        self._readers: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._readers_lock = threading.Lock()
 
     def _check_and_prepare(self) -> None:
@@ -194,7 +197,13 @@ class Catalog:
         if db is None:
             conn = _connect(self.path)
             with self._readers_lock:
-                self._readers.append(conn)
+                alive = []
+                for thread, reader in self._readers:
+                    if thread.is_alive():
+                        alive.append((thread, reader))
+                    else:
+                        reader.close()
+                self._readers = [*alive, (threading.current_thread(), conn)]
             db = self._local.db = sqlite_utils.Database(conn)
         return db
 
@@ -207,7 +216,7 @@ class Catalog:
 
     def close(self) -> None:
         with self._readers_lock:
-            for conn in self._readers:
+            for _thread, conn in self._readers:
                 conn.close()
             self._readers.clear()
         with self._write_lock:

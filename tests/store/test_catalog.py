@@ -86,3 +86,17 @@ def test_readers_in_other_threads_see_committed_writes(tmp_path):
         thread.start()
         thread.join()
         assert [r.path for r in seen] == ["/a"]
+
+
+def test_readers_of_threads_that_ended_are_closed(tmp_path):
+    with Catalog(tmp_path / "c.sqlite3") as catalog:
+
+        def read_once():
+            catalog.read.execute("SELECT count(*) FROM photos").fetchone()
+
+        for _ in range(20):  # as expiring pool threads do, one after another
+            thread = threading.Thread(target=read_once)
+            thread.start()
+            thread.join()
+        read_once()  # this thread's reader: the dead threads' ones are closed now
+        assert len(catalog._readers) == 1
