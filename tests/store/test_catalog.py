@@ -9,6 +9,7 @@ from photoorg.errors import CatalogError
 from photoorg.store import photos
 from photoorg.store.catalog import Catalog
 from photoorg.store.schema import MIGRATIONS
+from tests.reliability.helpers import python, unprivileged_prefix
 
 
 def test_new_catalog_is_migrated_to_the_latest_schema_in_wal_mode(tmp_path):
@@ -55,26 +56,32 @@ def test_failed_write_rolls_back_everything(tmp_path):
         assert photos.list_roots(catalog.read) == []
 
 
+OPEN_IN_READ_ONLY_FOLDER = """
+import sys
+from pathlib import Path
+from photoorg.errors import CatalogError
+from photoorg.store.catalog import Catalog
+try:
+    Catalog(Path(sys.argv[1]))
+except CatalogError as exc:
+    print("CatalogError:", exc)
+"""
+
+
 def test_read_only_catalog_folder_gives_a_clear_error(tmp_path):
+    # Root writes anywhere: the child runs without root's capabilities that bypass modes.
     folder = tmp_path / "ro"
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        if _can_write(folder):
-            pytest.skip("running as a user that ignores permissions")
-        with pytest.raises(CatalogError):
-            Catalog(folder / "sub" / "c.sqlite3")
+        prefix = unprivileged_prefix()
+        assert prefix is not None, "setpriv must be able to drop root's capabilities"
+        done = python(OPEN_IN_READ_ONLY_FOLDER, str(folder / "sub" / "c.sqlite3"), prefix=prefix)
     finally:
         folder.chmod(0o700)
-
-
-def _can_write(folder):
-    try:
-        (folder / ".probe").write_text("x")
-    except OSError:
-        return False
-    (folder / ".probe").unlink()
-    return True
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("CatalogError:")
+    assert not (folder / "sub").exists()
 
 
 def test_readers_in_other_threads_see_committed_writes(tmp_path):
