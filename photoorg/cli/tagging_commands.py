@@ -99,8 +99,18 @@ def cmd_labels(args: argparse.Namespace) -> int:
                 tagging.remove_label(name)
             emit(args, {"removed": args.names}, lambda: f"removed {len(args.names)} label(s)")
         elif action == "import":
-            count = tagging.import_labels(args.file, replace=args.replace)
-            emit(args, {"imported": count}, lambda: f"imported {count} label(s) from {args.file}")
+            result = tagging.import_labels(args.file, replace=args.replace)
+            emit(
+                args,
+                {"imported": result.imported, "kept_disabled": result.kept_disabled},
+                lambda: (
+                    f"imported {result.imported} label(s) from {args.file}"
+                    + "".join(
+                        f"\nkept {name!r}, disabled: it holds your decisions"
+                        for name in result.kept_disabled
+                    )
+                ),
+            )
         elif action == "export":
             count = tagging.export_labels(args.file)
             emit(args, {"exported": count}, lambda: f"wrote {count} label(s) to {args.file}")

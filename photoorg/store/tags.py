@@ -147,3 +147,10 @@ def online_photos_with_tags(db: Database) -> list[tuple[int, str, str, str, str 
         "LEFT JOIN labels l ON l.id = t.label_id "
         "WHERE p.offline = 0 ORDER BY p.folder, p.path, l.name"
     ).fetchall()
+
+
+def decided_label_ids(db: Database) -> set[int]:
+    """Labels that carry at least one of the user's decisions."""
+    marks = ", ".join("?" * len(DECISIONS))
+    rows = db.execute(f"SELECT DISTINCT label_id FROM tags WHERE source IN ({marks})", DECISIONS)
+    return {label_id for (label_id,) in rows}

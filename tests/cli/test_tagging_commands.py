@@ -65,7 +65,10 @@ def test_labels_add_edit_list_export_import_remove(syn, capsys, tmp_path):
     assert set(listed) == {"dog", "cat", "kayak"} and listed["kayak"]["count"] == 0
     run_json(capsys, "labels", "export", tmp_path / "l.toml", *a)
     run_json(capsys, "labels", "remove", "kayak", *a)
-    assert run_json(capsys, "labels", "import", tmp_path / "l.toml", *a) == {"imported": 3}
+    assert run_json(capsys, "labels", "import", tmp_path / "l.toml", *a) == {
+        "imported": 3,
+        "kept_disabled": [],
+    }
     run_json(capsys, "labels", "export", tmp_path / "again.toml", *a)
     assert (tmp_path / "l.toml").read_bytes() == (tmp_path / "again.toml").read_bytes()
     code, _, err = run(capsys, "labels", "add", "DOG", *a)

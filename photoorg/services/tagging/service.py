@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import replace as with_fields  # `replace` is also a parameter name
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +51,15 @@ PROMPT_CHUNK = 64
 """Prompts embedded per step of a first tagging: progress and cancel between steps."""
 SUMMARY_MIN_FRACTION = 0.2
 _DECISION_CODES = [tag_store.SOURCE_CODE[s] for s in tag_store.DECISIONS]
+
+
+@dataclass(frozen=True)
+class LabelImport:
+    """What ``import_labels`` did: labels read, and labels kept (disabled) for their
+    decisions although the file lacks them."""
+
+    imported: int
+    kept_disabled: list[str]
 
 
 class Tagging:
@@ -111,15 +122,28 @@ class Tagging:
             raise PhotoOrgError(f"{target}: cannot write: {exc.strerror or exc}") from exc
         return len(labels)
 
-    def import_labels(self, path: str | os.PathLike[str], *, replace: bool = False) -> int:
-        """Add or update the labels in a TOML file; ``replace`` also deletes the others."""
+    def import_labels(self, path: str | os.PathLike[str], *, replace: bool = False) -> LabelImport:
+        """Add or update the labels in a TOML file; ``replace`` also removes the others.
+
+        A label the file lacks that carries the user's decisions (confirmed, rejected or
+        hand-added tags) is disabled rather than deleted: replacing a label set must not
+        silently throw away work; the user may delete it knowingly.
+        """
         labels = read_file(path)
         self._ensure_defaults()
+        kept: list[str] = []
         with self.catalog.write() as db:
             if replace:
                 keep = {x.name.casefold() for x in labels}
+                decided = tag_store.decided_label_ids(db)
                 for stored in label_store.list_labels(db):
-                    if stored.label.name.casefold() not in keep:
+                    if stored.label.name.casefold() in keep:
+                        continue
+                    if stored.id in decided:
+                        disabled = with_fields(stored.label, enabled=False)
+                        label_store.update_label(db, stored.id, disabled)
+                        kept.append(stored.label.name)
+                    else:
                         label_store.delete_label(db, stored.id)
             for label in labels:
                 existing = label_store.find_label(db, label.name)
@@ -127,7 +151,7 @@ class Tagging:
                     label_store.insert_label(db, label)
                 else:
                     label_store.update_label(db, existing.id, label)
-        return len(labels)
+        return LabelImport(len(labels), kept)
 
     # -- tags and decisions ---------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 """Labels: validation, the TOML a person edits, the shipped default set."""
 
 import pytest
+from PIL import Image
 
 from photoorg.errors import UsageError
 from photoorg.model.label import Label
 from photoorg.services.library import Library
 from photoorg.services.tagging import label_sets as labels
+from photoorg.services.tagging.label_sets import to_toml
 
 
 def test_checked_trims_and_refuses_nonsense():
@@ -118,3 +120,24 @@ def test_export_import_through_the_catalog_is_identical(tmp_path):
             name="kayak", parent="boats", threshold=0.31, exclusive_group="x"
         )
     assert (tmp_path / "a.toml").read_bytes() == (tmp_path / "b.toml").read_bytes()
+
+
+def test_import_replace_keeps_labels_that_hold_decisions(tmp_path):
+    (tmp_path / "only-dog.toml").write_text(to_toml([Label(name="dog")]), encoding="utf-8")
+    with Library(tmp_path / "c") as library:
+        photos = tmp_path / "photos"
+        photos.mkdir()
+        Image.new("RGB", (16, 16), "red").save(photos / "a.jpg")
+        library.index([photos], encode=False)
+        photo = library.photo_id(photos / "a.jpg")
+        library.tagging.add_label(Label(name="our wedding"))
+        library.tagging.add_label(Label(name="never used"))
+        library.tagging.set_decision([photo], "our wedding", "confirmed", retag=False)
+        result = library.tagging.import_labels(tmp_path / "only-dog.toml", replace=True)
+        assert result.kept_disabled == ["our wedding"]
+        names = {x.name for x in library.tagging.labels()}
+        assert "never used" not in names and "our wedding" in names
+        assert not library.tagging.label("our wedding").enabled
+        assert [(t["label"], t["source"]) for t in library.tags_of(photo)] == [
+            ("our wedding", "confirmed")
+        ]
