@@ -111,6 +111,32 @@ def parse_query(text: str, *, cwd: Path | None = None) -> Query:
     return Query(terms, checked_filters(_build_filters(filters)))
 
 
+def rename_label(text: str, old: str, new: str) -> str:
+    """``text`` with its ``label:old`` and ``-label:old`` filters naming ``new`` instead.
+
+    Smart albums and saved searches keep their query as text: renaming a label must
+    carry them along, or they silently match nothing. Other tokens are kept as written
+    (runs of spaces become one).
+    """
+    if '"' in new:
+        raise UsageError(f"a label name cannot hold a double quote: {new!r}")
+    out, changed = [], False
+    for token in _tokenize(_clean(text)):
+        key, colon, _ = _head(token).partition(":")
+        is_label = colon and key.lower().removeprefix("-") == "label"
+        if is_label and _text(_after_colon(token)).strip().casefold() == old.casefold():
+            value = f'"{new}"' if _needs_quotes(new) else new
+            out.append(f"{key}:{value}")
+            changed = True
+        else:
+            out.append("".join(f'"{part}"' if quoted else part for part, quoted in token))
+    return " ".join(out) if changed else text
+
+
+def _needs_quotes(value: str) -> bool:
+    return not value or any(ch.isspace() or ch in '"+-:' for ch in value)
+
+
 # --- tokens -------------------------------------------------------------------------
 
 

@@ -76,3 +76,13 @@ def test_album_filters_search_and_summary(syn):
         "count": 8,
         "fraction": 1.0,
     }
+
+
+def test_renaming_a_label_carries_smart_albums_along(syn):
+    albums = syn.library.albums
+    albums.create("Dogs", query="label:dog")
+    before = sorted(h.id for h in albums.photos("Dogs"))
+    assert before == syn.ids("dog")
+    syn.library.tagging.update_label("dog", Label(name="hound"))
+    assert albums.get("Dogs").query == "label:hound"
+    assert sorted(h.id for h in albums.photos("Dogs")) == before

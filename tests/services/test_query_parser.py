@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from photoorg.errors import UsageError
 from photoorg.model.query import Filters, Query, Term
+from photoorg.services import query_parser as query
 from photoorg.services.query_parser import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
@@ -419,3 +420,20 @@ def test_fuzz_built_queries_round_trip(built: tuple[str, list[tuple[str, float]]
     ]
     assert parsed.filters == filters
     assert parsed.describe()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("label:dog beach", "label:hound beach"),
+        ("beach -label:DOG", "beach -label:hound"),
+        ('label:"dog" folder:"My Trips"', 'label:hound folder:"My Trips"'),
+        ("label:dogs beach", "label:dogs beach"),  # another label: untouched
+        ("dog label:cat", "dog label:cat"),
+    ],
+)
+def test_renaming_a_label_rewrites_its_filters(before, after):
+    assert query.rename_label(before, "dog", "hound") == after
+    assert query.rename_label("label:dog", "dog", "big dog") == 'label:"big dog"'
+    parsed = query.parse_query(query.rename_label("sea label:dog", "dog", "big dog"))
+    assert parsed.filters.labels == ("big dog",)

@@ -31,10 +31,12 @@ from photoorg.model.hits import Preview
 from photoorg.model.label import Label
 from photoorg.model.query import Filters
 from photoorg.services.jobs import CancelToken, Progress, no_progress
+from photoorg.services.query_parser import rename_label
 from photoorg.services.tagging.engine import Engine, member
 from photoorg.services.tagging.label_sets import default_labels, read_file, to_toml
 from photoorg.services.tagging.photo_matrix import Snapshot
 from photoorg.services.tagging.tag_state import KEY_BASE, keys
+from photoorg.store import albums as album_store
 from photoorg.store import counters, embeddings, settings
 from photoorg.store import filters as sql_filters
 from photoorg.store import labels as label_store
@@ -101,6 +103,11 @@ class Tagging:
             label_store.update_label(db, old.id, label)
             if label.name != old.label.name:
                 label_store.rename_parent(db, old.label.name, label.name)
+                for album in album_store.list_albums(db):
+                    if album.query:
+                        query = rename_label(album.query, old.label.name, label.name)
+                        if query != album.query:
+                            album_store.update_album(db, album.id, album.name, query)
         return label
 
     def remove_label(self, name: str) -> None:
