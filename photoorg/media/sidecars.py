@@ -224,8 +224,14 @@ def merge_sidecar(
         ET.SubElement(root, RDF + "RDF")
         prefixes = {}
     before_auto = set(_items(root, AUTO))
-    keep_leaves = {s.casefold() for s in subjects}
     stale = before_auto - set(hierarchical)
+    # A flat subject goes with its stale automatic path unless something else in the
+    # file still names that leaf: a tag the photo carries, or a person's own
+    # hierarchical keyword ("Holidays|beach" keeps "beach" when "nature|beach" goes).
+    staying = set(_items(root, HIERARCHICAL)) - stale
+    keep_leaves = {s.casefold() for s in subjects} | {
+        p.rsplit("|", 1)[-1].casefold() for p in staying
+    }
     stale_leaves = {p.rsplit("|", 1)[-1].casefold() for p in stale} - keep_leaves
 
     _set_bag(root, SUBJECT, subjects, drop={s.casefold() for s in stale_leaves})

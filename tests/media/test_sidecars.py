@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from photoorg.media import sidecars as xmp
+from photoorg.services.tagging import keywords
 
 EXIFTOOL = shutil.which("exiftool")
 
@@ -274,3 +275,27 @@ def test_corpus_sidecars_are_read_back_by_the_scanner_and_exiftool(tmp_path):
 
     after = {k: v for k, v in sha256_tree(corpus).items() if not k.endswith(".xmp")}
     assert after == originals
+
+
+def test_a_person_s_keyword_sharing_a_leaf_with_an_automatic_tag_is_kept(tmp_path):
+    path = tmp_path / "p.jpg.xmp"
+    xmp.merge_sidecar(path, ["beach"], ["nature|beach"], ["nature|beach"])
+    # Then the person adds their own keyword with the same leaf, in another tool.
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "<rdf:li>nature|beach</rdf:li>",
+        "<rdf:li>nature|beach</rdf:li><rdf:li>Holidays|beach</rdf:li>",
+        1,
+    )
+    path.write_text(text, encoding="utf-8")
+    read = xmp.read_sidecar(path)
+    assert "Holidays|beach" in read.hierarchical
+    # Import: the person's keyword arrives, only PhotoOrg's own automatic one is skipped.
+    names = keywords.parse_keywords([*read.subjects, *read.hierarchical], read.auto)
+    assert names == {"beach": "Holidays"}
+    # Export after the automatic tag no longer applies: the person's keyword stays.
+    xmp.merge_sidecar(path, [], [], [])
+    read = xmp.read_sidecar(path)
+    assert read.hierarchical == ("Holidays|beach",)
+    assert read.subjects == ("beach",)
+    assert read.auto == ()

@@ -38,19 +38,20 @@ if TYPE_CHECKING:
 def parse_keywords(keywords: Iterable[str], skip: Iterable[str] = ()) -> dict[str, str | None]:
     """Keywords as ``{leaf name: parent or None}``, ancestors and ``skip`` dropped.
 
-    ``skip`` holds hierarchical paths (PhotoOrg's own automatic tags in a sidecar):
-    both the path and its leaf are left out.
+    ``skip`` holds hierarchical paths (PhotoOrg's own automatic tags in a sidecar): the
+    path itself goes, and so does a *flat* keyword equal to its leaf (the dc:subject copy
+    PhotoOrg wrote beside it). A person's own hierarchical keyword with the same leaf
+    ("Holidays|beach" beside an automatic "nature|beach") is theirs and stays.
     """
-    skipped = {s.casefold() for s in skip} | {
-        s.rsplit(HIERARCHY_SEPARATOR, 1)[-1].casefold() for s in skip
-    }
+    auto_paths = {s.casefold() for s in skip}
+    auto_leaves = {s.rsplit(HIERARCHY_SEPARATOR, 1)[-1].casefold() for s in skip}
     found: dict[str, str | None] = {}
     ancestors: set[str] = set()
     for keyword in keywords:
-        if keyword.casefold() in skipped:
+        if keyword.casefold() in auto_paths:
             continue
         parts = [p.strip() for p in keyword.split(HIERARCHY_SEPARATOR) if p.strip()]
-        if not parts:
+        if not parts or (len(parts) == 1 and parts[0].casefold() in auto_leaves):
             continue
         leaf, parent = parts[-1], (parts[-2] if len(parts) > 1 else None)
         ancestors.update(p.casefold() for p in parts[:-1])
@@ -59,7 +60,7 @@ def parse_keywords(keywords: Iterable[str], skip: Iterable[str] = ()) -> dict[st
     return {
         leaf: parent
         for leaf, parent in found.items()
-        if not (parent is None and leaf.casefold() in ancestors) and leaf.casefold() not in skipped
+        if not (parent is None and leaf.casefold() in ancestors)
     }
 
 
