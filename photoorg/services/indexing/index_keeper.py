@@ -24,6 +24,17 @@ from photoorg.store.vectors.index import IndexFileError, IndexManifest, VectorIn
 log = logging.getLogger(__name__)
 
 
+COMPACT_SHARE = 0.25
+"""Rebuild the index once deleted elements pass this share of the live ones..."""
+COMPACT_MIN = 1000
+"""...and this many: a small index walks its few dead nodes at no cost worth a rebuild."""
+
+
+def _needs_compaction(index: VectorIndex) -> bool:
+    deleted = index.deleted_count
+    return deleted >= COMPACT_MIN and deleted >= COMPACT_SHARE * len(index)
+
+
 class IndexKeeper:
     def __init__(self, catalog: Catalog, paths: Paths, model_id: str, dim: int) -> None:
         self.catalog = catalog
@@ -50,7 +61,19 @@ class IndexKeeper:
             if self._index is None:
                 self._index = self._load_or_rebuild()
             self._sync_locked(save)
-            return self._index
+            index = self._index
+        if not _needs_compaction(index):
+            return index
+        # Deleted elements only get marked: past a share of them every query walks dead
+        # nodes and, when too few live ones remain reachable, falls back to an exact
+        # scan. Build a fresh index from the catalog without holding the lock (searches
+        # go on with the old one), then swap and catch up with what changed meanwhile.
+        fresh = self._build()
+        with self._lock:
+            self._index = fresh
+            self._sync_locked(save, force_save=save)
+            log.info("compacted the search index: %d deleted elements dropped", index.deleted_count)
+            return fresh
 
     def _load_or_rebuild(self) -> VectorIndex:
         raw = self.catalog.get_setting(self._manifest_key)
@@ -68,6 +91,10 @@ class IndexKeeper:
                 self._set_aside(f"the search index was damaged or out of date ({exc}); rebuilt it")
         elif self.file.exists():
             self._set_aside("the search index had no record in the catalog; rebuilt it")
+        return self._build()
+
+    def _build(self) -> VectorIndex:
+        """A new index of every vector the catalog holds for this model."""
         total = embeddings.count(self.catalog.read, self.model_id)
         index = VectorIndex(self.dim, max_elements=max(total, 1024))
         for ids, vectors in embeddings.stream(self.catalog.read, self.model_id, self.dim):
@@ -83,7 +110,7 @@ class IndexKeeper:
         # A unique name: two repairs in one second must not overwrite the first copy.
         set_aside(self.paths, self.file)
 
-    def _sync_locked(self, save: bool) -> None:
+    def _sync_locked(self, save: bool, force_save: bool = False) -> None:
         index = self._index
         assert index is not None
         stored_ids = embeddings.ids(self.catalog.read, self.model_id)
@@ -96,7 +123,7 @@ class IndexKeeper:
             found = embeddings.get(self.catalog.read, self.model_id, lacking.tolist(), self.dim)
             ids = np.fromiter(found, dtype=np.int64, count=len(found))
             index.add(ids, np.stack(list(found.values())) if found else np.zeros((0, self.dim)))
-        if save and (len(extra) or len(lacking) or not self.file.exists()):
+        if save and (force_save or len(extra) or len(lacking) or not self.file.exists()):
             try:
                 self.paths.index_dir.mkdir(parents=True, exist_ok=True)
                 manifest = index.save(self.file, self.model_id)
