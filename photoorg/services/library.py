@@ -134,14 +134,22 @@ class Library:
         self._spec_id(name)  # validate early
         self._model_name = name
 
-    def _index_keeper(self) -> Any:
-        model = self.model()
+    def _index_keeper(self, model: Any = None) -> Any:
+        """The keeper of ``model``'s index (default: the current model's).
+
+        A job passes the model it runs with: after a model change mid-job it must sync
+        its own model's index, not load the new model and sync that one.
+        """
+        model = model or self.model()
         with self._model_lock:
-            if self._keeper is None:
+            keeper = self._keeper
+            if keeper is None or keeper.model_id != model.id:
                 from photoorg.services.indexing.index_keeper import IndexKeeper
 
-                self._keeper = IndexKeeper(self.catalog, self.paths, model.id, model.dim)
-            return self._keeper
+                keeper = IndexKeeper(self.catalog, self.paths, model.id, model.dim)
+                if self._model is not None and self._model.id == model.id:
+                    self._keeper = keeper
+            return keeper
 
     def notices(self) -> list[str]:
         """Repairs made since the last call (a salvaged catalog, a rebuilt index, remade

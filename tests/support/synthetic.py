@@ -12,6 +12,7 @@ test that passes proves that no model was loaded.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ class Synthetic:
 
     def text_vector(self, words: str) -> np.ndarray:
         """What the fake text tower says for a prompt: words naming a concept point at it."""
-        rng = np.random.default_rng(abs(hash(words)) % 2**32)
+        # A stable seed: hash() of a str differs between processes (PYTHONHASHSEED).
+        rng = np.random.default_rng(zlib.crc32(words.encode("utf-8")))
         found = [c for c in self.concepts if c in words]
         base = self.concepts[found[0]] if found else _unit(rng.standard_normal(DIM))
         return _unit(0.6 * base + 0.8 * self.text_offset)

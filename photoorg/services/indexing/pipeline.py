@@ -80,7 +80,7 @@ def run_index(
     summary["errors"] += failed
     summary["pending"] = 0
     adopt_model_if_complete(library, model.id)
-    library._index_keeper().sync()
+    library._index_keeper(model).sync()
     library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
     return summary
 

@@ -8,6 +8,7 @@ that changed, telling ``TagState`` what it wrote.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,8 @@ class Engine:
         self._text_vectors = text_vectors
         self._logit_scale = logit_scale
         self._thresholds: dict[tuple[int, bytes], float] = {}
+        # A preview (GUI worker) and a re-tag (indexing worker) fill the cache at once.
+        self._thresholds_lock = threading.Lock()
 
     def classifiers(
         self,
@@ -130,18 +133,22 @@ class Engine:
         if not auto:
             return
         cache_keys = [(snapshot.generation, vector.tobytes()) for _, vector in auto]
-        todo = [i for i, key in enumerate(cache_keys) if key not in self._thresholds]
+        with self._thresholds_lock:
+            known = {k: self._thresholds[k] for k in cache_keys if k in self._thresholds}
+        todo = [i for i, key in enumerate(cache_keys) if key not in known]
         if todo:
-            if len(self._thresholds) > 10_000:
-                self._thresholds.clear()
             matrix = np.stack([auto[i][1] for i in todo])
             values = learning.auto_thresholds(sample @ matrix.T)
-            for i, value in zip(todo, values.tolist(), strict=True):
-                self._thresholds[cache_keys[i]] = float(value)
+            found = {cache_keys[i]: float(v) for i, v in zip(todo, values.tolist(), strict=True)}
+            known.update(found)
+            with self._thresholds_lock:
+                if len(self._thresholds) > 10_000:
+                    self._thresholds.clear()
+                self._thresholds.update(found)
         for (position, _), key in zip(auto, cache_keys, strict=True):
             c = built[position]
             built[position] = Classifier(
-                c.label_id, c.vector, self._thresholds[key], c.text, c.negatives, c.group
+                c.label_id, c.vector, known[key], c.text, c.negatives, c.group
             )
 
     @staticmethod

@@ -36,3 +36,33 @@ def test_many_deletions_compact_the_index_and_keep_every_live_photo(tmp_path, mo
         assert again.index().deleted_count == 0 and again.notice is None
     finally:
         library.close()
+
+
+class FakeModel:
+    def __init__(self, model_id: str, dim: int) -> None:
+        self.id, self.dim = model_id, dim
+
+
+def test_a_job_syncs_the_index_of_its_own_model_after_a_model_change(tmp_path):
+    syn = synthetic.make(tmp_path / "catalog", {"dog": 5})
+    library = syn.library
+    try:
+        old = FakeModel(library.model_name_id(), synthetic.DIM)
+        library._model = FakeModel("another-model", 64)  # set_model happened mid-job
+        keeper = library._index_keeper(old)
+        assert (keeper.model_id, keeper.dim) == (old.id, synthetic.DIM)
+        assert len(keeper.index()) == 5
+    finally:
+        library.close()
+
+
+def test_the_score_sample_belongs_to_one_model(tmp_path):
+    syn = synthetic.make(tmp_path / "catalog", {"dog": 5})
+    library = syn.library
+    try:
+        mine = FakeModel(library.model_name_id(), synthetic.DIM)
+        assert library.searcher._score_sample(mine).shape == (5, synthetic.DIM)
+        # Same embeddings counter, other model: its sample is its own (none stored yet).
+        assert library.searcher._score_sample(FakeModel("another-model", 64)).shape == (0, 64)
+    finally:
+        library.close()

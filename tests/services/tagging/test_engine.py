@@ -256,3 +256,28 @@ def test_no_model_is_loaded_when_prompts_are_cached(syn):
     with pytest.raises(synthetic.NoModel):
         syn.library.tagging.add_label(Label(name="boat"))
         syn.library.tagging.tag()  # an uncached prompt needs the text tower
+
+
+def test_threshold_cache_cleared_by_another_thread_mid_retag(syn, monkeypatch):
+    from photoorg.services.tagging import engine as retag
+    from photoorg.store import labels as store
+
+    tagging = syn.library.tagging
+    engine = tagging.engine
+    snapshot, stored = tagging._snapshot(), tagging._stored_labels()
+    tags = tagging.state.current(syn.library.catalog.read)
+    engine.classifiers(stored, snapshot, tags)  # every label's threshold cached
+    unsaved = store.StoredLabel(-1, Label(name="new", prompts=("a photo of a sunset.",)))
+    syn.cache_prompts(unsaved.label)
+    real = retag.learning.auto_thresholds
+
+    def thresholds_while_a_preview_clears_the_cache(scores):
+        engine._thresholds.clear()  # what another worker may do meanwhile
+        return real(scores)
+
+    monkeypatch.setattr(
+        retag.learning, "auto_thresholds", thresholds_while_a_preview_clears_the_cache
+    )
+    # One new threshold to compute, four cached: a KeyError before the cache had a lock.
+    built = engine.classifiers([*stored, unsaved], snapshot, tags)
+    assert len(built.label_ids) == len(stored) + 1
