@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from photoorg.errors import Cancelled, ModelError
+from photoorg.errors import Cancelled
 from photoorg.services.jobs import CancelToken
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.runner import ProgressRelay
@@ -67,13 +67,13 @@ class IndexingController(QObject):
         if self._token is not None:
             self._token.cancel()
 
-    def _start(self, folders: list[str], *, encode: bool = True) -> None:
+    def _start(self, folders: list[str]) -> None:
         token = self._ctx.cancel_token()
         progress = self._relay.callback()
         started = self._ctx.call(
-            lambda lib: lib.index(folders, encode=encode, progress=progress, cancel=token),
+            lambda lib: lib.index(folders, progress=progress, cancel=token),
             self._on_done,
-            lambda exc: self._on_error(exc, folders, encode),
+            self._on_error,
         )
         if started:
             self._token = token
@@ -91,20 +91,18 @@ class IndexingController(QObject):
 
     def _on_done(self, summary: dict[str, Any]) -> None:
         self._token = None
+        if summary.get("model_error"):
+            # Catalogued without the model: the photos wait to be encoded.
+            self.model_missing.emit(summary["model_error"])
         self.finished.emit(summary)
         self._ctx.changed.emit()
         self._next()
 
-    def _on_error(self, exc: BaseException, folders: list[str], encode: bool) -> None:
+    def _on_error(self, exc: BaseException) -> None:
         self._token = None
         if isinstance(exc, Cancelled):
             self.cancelled.emit()
             self._ctx.changed.emit()
-        elif isinstance(exc, ModelError) and encode:
-            # Catalogue anyway: browsing by folder and date works without a model.
-            self.model_missing.emit(str(exc))
-            self._start(folders, encode=False)
-            return
         else:
             self.failed.emit(str(exc))
             self._ctx.changed.emit()
