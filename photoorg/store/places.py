@@ -34,6 +34,16 @@ CREATE TABLE photo_places (
     names TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX photo_places_where ON photo_places(country_code, region, city);
+
+-- A change counter, so the set of place names a query may mention is read again only
+-- after places changed (the counters table and its triggers are M002's).
+INSERT INTO counters(name, value) VALUES ('places', 0);
+CREATE TRIGGER photo_places_inserted AFTER INSERT ON photo_places
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'places'; END;
+CREATE TRIGGER photo_places_updated AFTER UPDATE ON photo_places
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'places'; END;
+CREATE TRIGGER photo_places_deleted AFTER DELETE ON photo_places
+BEGIN UPDATE counters SET value = value + 1 WHERE name = 'places'; END;
 """
 
 _SEP = "\x1f"
@@ -159,6 +169,20 @@ def place_names(db: Database) -> set[str]:
     for (names,) in db.execute("SELECT DISTINCT names FROM photo_places WHERE names != ''"):
         found.update(name for name in names.split(_SEP) if name)
     return found
+
+
+def places_version(db: Database) -> int:
+    """Changes whenever any photo's place does."""
+    row = db.execute("SELECT value FROM counters WHERE name = 'places'").fetchone()
+    return row[0] if row else 0
+
+
+def positions(db: Database) -> list[tuple[int, float, float]]:
+    """(id, lat, lon) of every online photo with a GPS position: what the map shows."""
+    return db.execute(
+        "SELECT id, gps_lat, gps_lon FROM photos "
+        "WHERE offline = 0 AND gps_lat IS NOT NULL AND gps_lon IS NOT NULL"
+    ).fetchall()
 
 
 def place_clause(names: Sequence[str]) -> tuple[str, list[Any]]:
