@@ -84,11 +84,12 @@ def main_place(places: Sequence[Place | None]) -> Place | None:
     located = [p for p in places if p is not None]
     if not located:
         return None
-    cities = Counter(replace(p, district=None) for p in located if p.city)
+    cities = Counter((p.city, p.region, p.country_code) for p in located if p.city)
     if cities:
         city, count = cities.most_common(1)[0]
         if count >= MAIN_CITY_SHARE * len(located):
-            return city
+            first = next(p for p in located if (p.city, p.region, p.country_code) == city)
+            return replace(first, district=None)
     countries = Counter(p.country_code for p in located)
     code = countries.most_common(1)[0][0]
     in_country = [p for p in located if p.country_code == code]

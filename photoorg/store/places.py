@@ -125,6 +125,7 @@ def _place(row: Sequence[Any]) -> Place | None:
 
 def places_of(db: Database, photo_ids: Sequence[int]) -> dict[int, Place]:
     found: dict[int, Place] = {}
+    made: dict[tuple, Place | None] = {}  # photos share few places: one object each
     for start in range(0, len(photo_ids), 500):
         chunk = list(photo_ids[start : start + 500])
         rows = db.execute(
@@ -133,7 +134,8 @@ def places_of(db: Database, photo_ids: Sequence[int]) -> dict[int, Place]:
             chunk,
         )
         for photo_id, *rest in rows:
-            place = _place(rest)
+            key = tuple(rest)
+            place = made[key] if key in made else made.setdefault(key, _place(rest))
             if place is not None:
                 found[photo_id] = place
     return found
