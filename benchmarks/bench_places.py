@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoorg.core.library import Library
 from photoorg.services import events
 from photoorg.services.geocoding import gazetteer
+from photoorg.services.library import Library
 from photoorg.services.place_phrases import understand
 from photoorg.services.places import PlaceNames, fill_places
 from photoorg.store.events import EVENTS_SCHEMA

@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from photoorg.model.place import Place
 from photoorg.store import events as store
 from photoorg.store.places import places_of
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 EVENT_GAP = timedelta(hours=8)
 PLACE_JUMP_KM = 200.0

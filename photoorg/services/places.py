@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from photoorg.core.jobs import CancelToken, Progress, no_progress
 from photoorg.model.place import Place
 from photoorg.services.geocoding import gazetteer
+from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import places as store
 from photoorg.store.catalog import Catalog
 

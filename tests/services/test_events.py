@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from photoorg.core.library import Library
 from photoorg.model.place import Place
 from photoorg.services import events
 from photoorg.services.events import Moment, date_text, group_moments, main_place, title
+from photoorg.services.library import Library
 from photoorg.services.places import fill_places
 from photoorg.store import events as event_store
 from photoorg.store.events import EVENTS_SCHEMA

@@ -7,7 +7,7 @@ import math
 import pytest
 from PIL import Image
 
-from photoorg.core.imaging import read_metadata
+from photoorg.media.metadata import read_metadata
 from photoorg.services.geocoding import gazetteer, place_of
 from tests.support.corpus import require_corpus
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.core.jobs import CancelToken
-from photoorg.core.library import Library
 from photoorg.errors import Cancelled
+from photoorg.services.jobs import CancelToken
+from photoorg.services.library import Library
 from photoorg.services.places import PlaceNames, fill_places, place_tree
 from photoorg.store import places as store
 from photoorg.store.events import EVENTS_SCHEMA
