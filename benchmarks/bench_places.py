@@ -35,8 +35,6 @@ from photoorg.services.geocoding import gazetteer
 from photoorg.services.library import Library
 from photoorg.services.place_phrases import understand
 from photoorg.services.places import PlaceNames, fill_places
-from photoorg.store.events import EVENTS_SCHEMA
-from photoorg.store.places import PLACES_SCHEMA
 
 QUERIES = [
     "photos from 2008 in Italy",
@@ -100,7 +98,6 @@ def main() -> None:
     figures["load_s"], _ = timed(gazetteer)
     photos = trips(n)
     with tempfile.TemporaryDirectory() as home, Library(Path(home)) as library:
-        library.catalog.db.conn.executescript(PLACES_SCHEMA + EVENTS_SCHEMA)
         insert(library, photos, 1)
         seconds, _ = timed(lambda: fill_places(library.catalog))
         figures["fill_ms_per_photo"] = seconds * 1000 / n

@@ -12,7 +12,7 @@ import os
 import sys
 
 from photoorg import __version__
-from photoorg.cli import album_commands, library_commands, tagging_commands
+from photoorg.cli import album_commands, library_commands, place_commands, tagging_commands
 from photoorg.cli.helpers import print_notices
 from photoorg.errors import PhotoOrgError, UsageError
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     library_commands.add_commands(sub, common)
     tagging_commands.add_commands(sub, common)
     album_commands.add_commands(sub, common)
+    place_commands.add_commands(sub, common)
     return parser
 
 

@@ -9,11 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from photoorg.errors import UsageError
+from photoorg.model.place import DateRange
 
-LIST_FIELDS = ("folders", "cameras", "labels", "exclude_labels", "types", "albums")
+LIST_FIELDS = (
+    "folders",
+    "cameras",
+    "labels",
+    "exclude_labels",
+    "types",
+    "albums",
+    "dates",
+    "places",
+    "events",
+    "photo_ids",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,10 @@ class Filters:
     types: tuple[str, ...] = ()  # any of, normalised names
     has_gps: bool | None = None
     albums: tuple[str, ...] = ()  # any of
+    dates: tuple[DateRange, ...] = ()  # all of ("summer 2019": per hemisphere)
+    places: tuple[str, ...] = ()  # any of (a city, region or country name, any case)
+    events: tuple[int, ...] = ()  # any of
+    photo_ids: tuple[int, ...] = ()  # any of (the photos of a map cluster)
 
     def merged(self, other: Filters) -> Filters:
         """Both sets of conditions at once (CLI flags plus inline filters)."""
@@ -61,16 +77,56 @@ class Filters:
         parts += ["type " + " or ".join(self.types)] if self.types else []
         parts += [] if self.has_gps is None else ["with GPS" if self.has_gps else "without GPS"]
         parts += [f"album {a}" for a in self.albums]
+        parts += [f"taken {d.text or f'{d.start}..{d.end}'}" for d in self.dates]
+        parts += ["in " + " or ".join(self.places)] if self.places else []
+        parts += [f"event #{e}" for e in self.events]
+        parts += [f"{len(self.photo_ids)} chosen photos"] if self.photo_ids else []
         return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Understood:
+    """One filter a query became, and the words it came from: what a chip shows and
+    what removing the chip takes out of the query."""
+
+    kind: str  # date | place | event | label | folder | ...
+    text: str  # "summer 2019", "Italy"
+    words: str  # "in summer 2019", "in Italy", "place:Italy"
 
 
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
     filters: Filters
+    understood: tuple[Understood, ...] = ()
 
     def is_empty(self) -> bool:
         return not self.terms and self.filters.is_empty()
+
+    def as_json(self) -> dict[str, Any]:
+        """How the query was understood (``photoorg parse --json``): description terms
+        with weights, example photos, each filter (dates as ISO ranges), and the words
+        each filter came from."""
+        filters: dict[str, Any] = {}
+        for name, value in vars(self.filters).items():
+            if name == "dates":
+                value = [span.as_json() for span in value]
+            elif isinstance(value, date):
+                value = value.isoformat()
+            if value not in (None, (), []):
+                filters[name] = list(value) if isinstance(value, tuple) else value
+        return {
+            "description": [
+                {"text": t.value, "weight": t.weight} for t in self.terms if t.kind == "text"
+            ],
+            "examples": [
+                {"kind": t.kind, "value": t.value, "weight": t.weight}
+                for t in self.terms
+                if t.kind != "text"
+            ],
+            "filters": filters,
+            "understood": [vars(u) for u in self.understood],
+        }
 
     def describe(self) -> str:
         """A short line for the status bar, e.g. ``"dog" - 2×"people"; from 2019-01-01``."""

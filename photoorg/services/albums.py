@@ -103,7 +103,7 @@ class Albums:
         row = self._row(name)
         if row.query is None:
             return self.library.browse(Filters(albums=(row.name,)))
-        parsed = parse_query(row.query)
+        parsed = self.library.places.parse(row.query)
         if parsed.terms:
             return self.library.search(parsed, limit=limit)
         return self.library.browse(parsed.filters)
@@ -119,7 +119,7 @@ class Albums:
     def _album(self, row: store.AlbumRow) -> Album:
         if row.query is None:
             return Album(row.id, row.name, None, row.count)
-        parsed = parse_query(row.query)
+        parsed = self.library.places.parse(row.query)
         # A filter-only smart album is one SQL count; one with text needs the model.
         count = None if parsed.terms else len(self.library.browse(parsed.filters))
         return Album(row.id, row.name, row.query, count)

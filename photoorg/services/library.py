@@ -21,6 +21,7 @@ from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query
 from photoorg.services.indexing.pipeline import MODEL_SETTING, run_index
 from photoorg.services.jobs import CancelToken, Progress, no_progress
+from photoorg.services.places import place_json
 from photoorg.services.search import Searcher
 from photoorg.services.thumbnails import ThumbnailRepair
 from photoorg.store import embeddings, photos
@@ -29,6 +30,7 @@ from photoorg.store.catalog import Catalog
 
 if TYPE_CHECKING:
     from photoorg.services.albums import Albums
+    from photoorg.services.places import Places
     from photoorg.services.tagging.service import Tagging
 
 
@@ -211,6 +213,12 @@ class Library:
         return Tagging(self)
 
     @cached_property
+    def places(self) -> Places:
+        from photoorg.services.places import Places
+
+        return Places(self)
+
+    @cached_property
     def albums(self) -> Albums:
         from photoorg.services.albums import Albums
 
@@ -257,6 +265,7 @@ class Library:
             raise UsageError(f"no photo with id {photo_id}")
         row["thumbnail"] = str(self.paths.thumbnail(row["sha256"]))
         row["tags"] = self.tags_of(photo_id)
+        row["place"] = place_json(self.places.place_of(photo_id))
         return row
 
     def tags_of(self, photo_id: int) -> list[dict[str, Any]]:

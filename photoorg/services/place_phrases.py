@@ -9,11 +9,12 @@ the longest name wins ("in New York City" over "in New York").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from photoorg.model.place import DateRange
+from photoorg.model.query import Term, Understood
 from photoorg.services.dates import find_dates
 
 MAX_PLACE_WORDS = 5
@@ -31,15 +32,17 @@ _NOISE_EN = re.compile(
 _NOISE_ZH = re.compile(r"(?:拍摄?的)?(?:照片|相片|图片|相册)$|^的|的$|^(?:拍摄于|拍于)")
 
 
-def find_places(text: str, is_place: Callable[[str], bool]) -> tuple[tuple[str, ...], str]:
-    """Place names found after a preposition, and the text without those phrases."""
-    places: list[str] = []
+def find_places(
+    text: str, is_place: Callable[[str], bool]
+) -> tuple[tuple[tuple[str, str], ...], str]:
+    """(place name, the phrase it was in) for each place phrase, and the text without them."""
+    places: list[tuple[str, str]] = []
     while True:
         found = _english_phrase(text, is_place) or _chinese_phrase(text, is_place)
         if found is None:
             return tuple(places), " ".join(text.split())
         place, start, end = found
-        places.append(place)
+        places.append((place, text[start:end].strip()))
         text = text[:start] + " " + text[end:]
 
 
@@ -87,11 +90,42 @@ class PlainQuery:
 
     description: str
     dates: tuple[DateRange, ...] = ()
-    places: tuple[str, ...] = ()
+    places: tuple[tuple[str, str], ...] = ()  # (name, the words it came from)
 
 
 def understand(text: str, today: date, is_place: Callable[[str], bool]) -> PlainQuery:
-    """``"photos from 2008 in Italy"`` -> PlainQuery("", (2008,), ("Italy",))."""
+    """``"photos from 2008 in Italy"`` -> PlainQuery("", (2008,), (("Italy", "in Italy"),))."""
     dates, rest = find_dates(text, today)
     places, rest = find_places(rest, is_place)
     return PlainQuery(strip_noise(rest), dates, places)
+
+
+def understand_terms(
+    terms: Sequence[Term], literal: Sequence[bool], today: date, is_place: Callable[[str], bool]
+) -> tuple[tuple[Term, ...], tuple[DateRange, ...], tuple[str, ...], tuple[Understood, ...]]:
+    """Dates and places out of each plain-text term of a parsed query.
+
+    Only positive text terms with no quoted part are read (quoting keeps words literal;
+    "- people in 2019" subtracts a description). A term that was only dates, places and
+    noise words is dropped; one with no date or place is left exactly as typed.
+    Returns the terms, the date ranges, the place names and what each filter came from.
+    """
+    kept: list[Term] = []
+    dates: list[DateRange] = []
+    places: list[str] = []
+    understood: list[Understood] = []
+    for term, is_literal in zip(terms, literal, strict=True):
+        if term.kind != "text" or term.weight <= 0 or is_literal:
+            kept.append(term)
+            continue
+        found = understand(term.value, today, is_place)
+        if not found.dates and not found.places:
+            kept.append(term)
+            continue
+        dates += found.dates
+        places += [name for name, _ in found.places]
+        understood += [Understood("date", d.text, d.text) for d in found.dates]
+        understood += [Understood("place", name, words) for name, words in found.places]
+        if found.description:
+            kept.append(replace(term, value=found.description))
+    return tuple(kept), tuple(dates), tuple(places), tuple(understood)

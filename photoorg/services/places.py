@@ -8,14 +8,26 @@ from there (a photo counts as done once its row exists for its current position)
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photoorg.model.place import Place
+from photoorg.model.query import Query
+from photoorg.services import events
 from photoorg.services.geocoding import gazetteer
 from photoorg.services.jobs import CancelToken, Progress, no_progress
+from photoorg.services.query_parser import parse_query
+from photoorg.store import events as event_store
 from photoorg.store import places as store
 from photoorg.store.catalog import Catalog
+from photoorg.store.events import EventRow
+
+if TYPE_CHECKING:
+    from photoorg.services.library import Library
 
 FILL_BATCH = 2000
 
@@ -125,3 +137,54 @@ class PlaceNames:
 
 
 IsPlace = Callable[[str], bool]
+
+
+class Places:
+    """Where and when, for the ``Library`` facade (``library.places``): filling places and
+    events after a scan, queries that name dates and places, the tree, map and events."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.catalog = library.catalog
+        self._names: tuple[int, PlaceNames] | None = None
+        self._lock = threading.Lock()
+
+    def update(self, progress: Progress = no_progress, cancel: CancelToken | None = None) -> int:
+        """The indexing stage: places for photos with GPS and none yet (old ones too),
+        then events around every photo added or removed since last time."""
+        filled = fill_places(self.catalog, progress, cancel)
+        if cancel is not None:
+            cancel.check()
+        progress("events", 0, 0)
+        with self.catalog.write() as db:
+            events.refresh_events(db)
+        progress("events", 1, 1)
+        return filled
+
+    def names(self) -> PlaceNames:
+        """The library's place names, read again only after places changed."""
+        version = store.places_version(self.catalog.read)
+        with self._lock:
+            if self._names is None or self._names[0] != version:
+                self._names = (version, PlaceNames.of(self.catalog))
+            return self._names[1]
+
+    def parse(self, text: str, *, cwd: Path | None = None, today: date | None = None) -> Query:
+        """``parse_query`` knowing this library's places and today's date."""
+        return parse_query(text, cwd=cwd, today=today, is_place=self.names())
+
+    def place_of(self, photo_id: int) -> Place | None:
+        return store.places_of(self.catalog.read, [photo_id]).get(photo_id)
+
+    def tree(self) -> list[PlaceNode]:
+        return place_tree(store.place_counts(self.catalog.read))
+
+    def positions(self) -> list[tuple[int, float, float]]:
+        return store.positions(self.catalog.read)
+
+    def events(self, language: str = "en") -> list[dict]:
+        return events.events_json(self.catalog.read, language)
+
+    def event_list(self) -> list[EventRow]:
+        """Events newest first, without their photo lists (for the sidebar)."""
+        return event_store.list_events(self.catalog.read)

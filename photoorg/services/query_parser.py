@@ -21,7 +21,15 @@ Filters (anywhere, each one token)
     ``after:DATE before:DATE`` (YYYY, YYYY-MM or YYYY-MM-DD; both mean the first day of
     that period: ``after`` is inclusive, ``before`` exclusive), ``folder: camera:
     album: type:`` (repeatable, any of), ``label:`` (repeatable, all of), ``-label:``
-    (none of), ``has:gps`` / ``-has:gps``. Keys are case-insensitive.
+    (none of), ``has:gps`` / ``-has:gps``, ``place:NAME`` (a city, region or country,
+    English or Chinese, any case; repeatable, any of), ``event:ID`` (repeatable, any of).
+    Keys are case-insensitive.
+Dates and places in plain words
+    Unquoted text also says when and where: "beach in Italy last summer" is the
+    description "beach", a date range and the place Italy ("2019", "May 2008",
+    "2019年5月", "summer 2019", "去年", "from 2015 to 2017", "在意大利"...). A place
+    phrase counts only for a place the library holds. See ``services.dates`` and
+    ``services.place_phrases``.
 Colons elsewhere
     To stay predictable, a token ``word:rest`` whose key is not a filter is an error
     listing the filters (``colr:red``), not silently text. What stays text: numbers
@@ -40,7 +48,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import fields
+from collections.abc import Callable
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -51,10 +60,12 @@ from photoorg.model.query import (
     Filters,
     Query,
     Term,
+    Understood,
     checked_filters,
     shorten,
     unique,
 )
+from photoorg.services.place_phrases import understand_terms
 
 MAX_QUERY_CHARS = 2000
 MAX_TERMS = 32
@@ -64,7 +75,18 @@ IMAGE_SUFFIXES = frozenset(
 )
 KNOWN_TYPES = ("jpeg", "png", "heic", "tiff", "webp", "bmp", "gif")
 TYPE_ALIASES = {"jpg": "jpeg", "tif": "tiff", "heif": "heic"}
-FILTER_KEYS = ("after", "before", "folder", "camera", "label", "type", "has", "album")
+FILTER_KEYS = (
+    "after",
+    "before",
+    "folder",
+    "camera",
+    "label",
+    "type",
+    "has",
+    "album",
+    "place",
+    "event",
+)
 _NEGATABLE = ("label", "has")
 
 # re.ASCII everywhere: \d would accept digits such as '²' that int() then rejects.
@@ -93,22 +115,43 @@ def parse_date_bound(text: str, *, upper: bool) -> date:
     return found
 
 
-def parse_query(text: str, *, cwd: Path | None = None) -> Query:
-    """Parse one query; every malformed input raises UsageError with a message for the user."""
+def parse_query(
+    text: str,
+    *,
+    cwd: Path | None = None,
+    today: date | None = None,
+    is_place: Callable[[str], bool] | None = None,
+) -> Query:
+    """Parse one query; every malformed input raises UsageError with a message for the user.
+
+    ``today`` anchors relative dates ("last summer"); ``is_place`` tells which words name
+    a place in the library (without it, "in Italy" stays text).
+    """
     if len(text) > MAX_QUERY_CHARS:
         raise UsageError(f"query is too long ({len(text)} characters, at most {MAX_QUERY_CHARS})")
     filters: dict[str, list] = {field.name: [] for field in fields(Filters)}
+    understood: list[Understood] = []
     items: list[str | Token] = []  # operators and term tokens
     for token in _tokenize(_clean(text)):
         if len(token) == 1 and not token[0][1] and token[0][0] in ("+", "-"):
             items.append(token[0][0])
-        elif not _apply_filter(filters, token):
+        elif _apply_filter(filters, token):
+            key = _head(token).partition(":")[0].lower()
+            value = _text(_after_colon(token)).strip()
+            understood.append(Understood(key.removeprefix("-"), value, _text(token)))
+        else:
             items.append(token)
     groups = _group(items)
     if len(groups) > MAX_TERMS:
         raise UsageError(f"too many terms ({len(groups)}, at most {MAX_TERMS})")
     terms = tuple(_term(sign, tokens, cwd) for sign, tokens in groups)
-    return Query(terms, checked_filters(_build_filters(filters)))
+    literal = [any(quoted for token in tokens for _, quoted in token) for _, tokens in groups]
+    terms, dates, places, found = understand_terms(
+        terms, literal, today or date.today(), is_place or (lambda _name: False)
+    )
+    built = _build_filters(filters)
+    built = replace(built, dates=built.dates + dates, places=unique(built.places + places))
+    return Query(terms, checked_filters(built), tuple(understood) + found)
 
 
 def rename_label(text: str, old: str, new: str) -> str:
@@ -229,6 +272,10 @@ def _apply_filter(acc: dict[str, list], token: Token) -> bool:
         if kind not in KNOWN_TYPES:
             raise UsageError(f"unknown type '{shorten(value)}' (types: {', '.join(KNOWN_TYPES)})")
         acc["types"].append(kind)
+    elif name == "event":
+        if not value.isascii() or not value.isdigit() or int(value) >= 2**63:
+            raise UsageError(f"event: takes an event id (a number), not '{raw}'")
+        acc["events"].append(int(value))
     elif name == "has":
         if value.lower() != "gps":
             raise UsageError(f"'{raw}': has: knows only gps")

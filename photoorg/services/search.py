@@ -30,7 +30,6 @@ import numpy as np
 from photoorg.errors import PhotoOrgError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query, Term
-from photoorg.services.query_parser import parse_query
 from photoorg.store import counters, embeddings, photos
 from photoorg.store import filters as sql_filters
 
@@ -88,7 +87,7 @@ class Searcher:
         exclude: Iterable[int] = (),
     ) -> list[Hit]:
         """Photos best matching ``query`` (the query language of ``services.query_parser``)."""
-        parsed = parse_query(query, cwd=cwd) if isinstance(query, str) else query
+        parsed = self.library.places.parse(query, cwd=cwd) if isinstance(query, str) else query
         merged = parsed.filters.merged(filters) if filters else parsed.filters
         if sort not in ("relevance", "date"):
             raise UsageError(f"unknown sort {sort!r}: use relevance or date")

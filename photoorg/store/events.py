@@ -107,7 +107,8 @@ def moments_between(
 
 def pending_times(db: Database) -> list[str]:
     """Times where events are out of date: photos in no event yet (new, or catalogued
-    before events existed), and events that lost photos (deleted files)."""
+    before events existed), events that lost photos (deleted files), and photos whose
+    time moved out of their event's span (a file rescanned with another date)."""
     new = db.execute(
         "SELECT p.taken_at FROM photos p LEFT JOIN event_photos ep ON ep.photo_id = p.id "
         "WHERE ep.photo_id IS NULL"
@@ -116,7 +117,12 @@ def pending_times(db: Database) -> list[str]:
         "SELECT e.start_at, e.end_at FROM events e WHERE e.photo_count != "
         "(SELECT count(*) FROM event_photos ep WHERE ep.event_id = e.id)"
     ).fetchall()
-    return [t for (t,) in new] + [t for row in shrunk for t in row]
+    moved = db.execute(
+        "SELECT p.taken_at, e.start_at, e.end_at FROM photos p "
+        "JOIN event_photos ep ON ep.photo_id = p.id JOIN events e ON e.id = ep.event_id "
+        "WHERE substr(p.taken_at, 1, 19) < e.start_at OR substr(p.taken_at, 1, 19) > e.end_at"
+    ).fetchall()
+    return [t for (t,) in new] + [t for row in shrunk + moved for t in row]
 
 
 def members(db: Database, event_ids: Sequence[int]) -> dict[int, set[int]]:

@@ -5,13 +5,18 @@ User text only ever travels as parameters; LIKE patterns escape their wildcards.
 
 from __future__ import annotations
 
+import json
 import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlite_utils import Database
 
+from photoorg.store.events import event_clause
+from photoorg.store.places import place_clause
+
 if TYPE_CHECKING:
+    from photoorg.model.place import DateRange
     from photoorg.model.query import Filters
 
 # Pillow's format names for the query language's file types.
@@ -85,7 +90,41 @@ def where(filters: Filters | None) -> tuple[str, list[Any]]:
             f"WHERE ap.photo_id = p.id AND a.name IN ({', '.join('?' * len(filters.albums))}))"
         )
         params += list(filters.albums)
+    for span in filters.dates:
+        clause, values = _date_clause(span)
+        clauses.append(clause)
+        params += values
+    for extra in (
+        place_clause(filters.places) if filters.places else None,
+        event_clause(filters.events) if filters.events else None,
+    ):
+        if extra is not None:
+            clauses.append(extra[0])
+            params += extra[1]
+    if filters.photo_ids:
+        # One JSON parameter: a map cluster can hold more photos than SQLite has ?s.
+        clauses.append("p.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filters.photo_ids)))
     return " AND ".join(clauses), params
+
+
+def _date_clause(span: DateRange) -> tuple[str, list[Any]]:
+    day = "substr(p.taken_at, 1, 10)"
+    if span.southern is None:
+        return f"({day} >= ? AND {day} < ?)", [span.start.isoformat(), span.end.isoformat()]
+    # A season: photos south of the equator take the southern range; unknown places
+    # the northern one (DateRange.for_latitude).
+    south = span.southern
+    return (
+        f"((coalesce(p.gps_lat, 0) >= 0 AND {day} >= ? AND {day} < ?) "
+        f"OR (p.gps_lat < 0 AND {day} >= ? AND {day} < ?))",
+        [
+            span.start.isoformat(),
+            span.end.isoformat(),
+            south.start.isoformat(),
+            south.end.isoformat(),
+        ],
+    )
 
 
 def matching_ids(db: Database, filters: Filters | None) -> np.ndarray:

@@ -9,6 +9,9 @@ it is atomic with the DDL and needs no extra table or package.)
 
 from __future__ import annotations
 
+from photoorg.store.events import EVENTS_SCHEMA
+from photoorg.store.places import PLACES_SCHEMA
+
 M001_INITIAL = """
 CREATE TABLE roots (
     id INTEGER PRIMARY KEY,
@@ -167,4 +170,7 @@ BEGIN UPDATE counters SET value = value + 1 WHERE name = 'tags'; END;
 
 # Each entry is one SQL script; the runner wraps it in a transaction with the
 # user_version bump. Append new migrations; never edit a released one.
-MIGRATIONS: list[str] = [M001_INITIAL, M002_TAGGING]
+# Places and events (issue 14): each photo's place, events and their photos.
+M003_PLACES = PLACES_SCHEMA + EVENTS_SCHEMA
+
+MIGRATIONS: list[str] = [M001_INITIAL, M002_TAGGING, M003_PLACES]

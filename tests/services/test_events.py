@@ -11,10 +11,7 @@ from photoorg.model.place import Place
 from photoorg.services import events
 from photoorg.services.events import Moment, date_text, group_moments, main_place, title
 from photoorg.services.library import Library
-from photoorg.services.places import fill_places
 from photoorg.store import events as event_store
-from photoorg.store.events import EVENTS_SCHEMA
-from photoorg.store.places import PLACES_SCHEMA
 from tests.support.places_corpus import copy_gps_photos
 
 T0 = datetime(2008, 10, 22, 16, 0)
@@ -71,9 +68,7 @@ def test_an_event_is_named_after_its_main_city_else_its_country() -> None:
 def library(tmp_path):
     corpus = copy_gps_photos(tmp_path / "photos")
     with Library(tmp_path / "catalog") as lib:
-        lib.index([corpus], encode=False)
-        lib.catalog.db.conn.executescript(PLACES_SCHEMA + EVENTS_SCHEMA)  # phase 2: migration
-        fill_places(lib.catalog)
+        lib.index([corpus], encode=False)  # the indexing stage fills places and events
         yield lib, corpus
 
 
@@ -153,23 +148,21 @@ def _insert(db, moments: list[Moment]) -> None:
 def test_incremental_updates_group_exactly_as_a_full_rebuild(tmp_path, seed: int) -> None:
     rng = random.Random(seed)
     moments = _random_moments(rng, 300)
-    with Library(tmp_path / f"catalog{seed}") as lib:
-        lib.catalog.db.conn.executescript(PLACES_SCHEMA + EVENTS_SCHEMA)
-        with lib.catalog.write() as db:
-            rng.shuffle(moments)
-            for start in range(0, len(moments), 37):  # photos arrive in batches
-                _insert(db, moments[start : start + 37])
-                events.refresh_events(db)
-            gone = rng.sample(moments, 30)
-            for m in gone:
-                db.execute("DELETE FROM photos WHERE id = ?", [m.photo_id])
+    with Library(tmp_path / f"catalog{seed}") as lib, lib.catalog.write() as db:
+        rng.shuffle(moments)
+        for start in range(0, len(moments), 37):  # photos arrive in batches
+            _insert(db, moments[start : start + 37])
             events.refresh_events(db)
-            stored = {
-                frozenset(photos)
-                for photos in event_store.members(
-                    db, [e.id for e in event_store.list_events(db)]
-                ).values()
-            }
+        gone = rng.sample(moments, 30)
+        for m in gone:
+            db.execute("DELETE FROM photos WHERE id = ?", [m.photo_id])
+        events.refresh_events(db)
+        stored = {
+            frozenset(photos)
+            for photos in event_store.members(
+                db, [e.id for e in event_store.list_events(db)]
+            ).values()
+        }
     kept = [m for m in moments if m not in gone]
     expected = {frozenset(m.photo_id for m in group) for group in group_moments(kept)}
     assert stored == expected

@@ -35,7 +35,8 @@ def is_place(name: str) -> bool:
 def test_a_place_phrase_becomes_a_filter_only_for_a_known_place(
     query: str, places: tuple[str, ...], rest: str
 ) -> None:
-    assert find_places(query, is_place) == (places, rest)
+    found, remaining = find_places(query, is_place)
+    assert (tuple(name for name, _ in found), remaining) == (places, rest)
 
 
 @pytest.mark.parametrize(
@@ -60,14 +61,14 @@ def test_photos_from_2008_in_italy() -> None:
     found = understand("photos from 2008 in Italy", TODAY, is_place)
     assert found.description == ""
     assert [(r.start, r.end) for r in found.dates] == [(date(2008, 1, 1), date(2009, 1, 1))]
-    assert found.places == ("Italy",)
+    assert found.places == (("Italy", "in Italy"),)
 
 
 def test_chinese_query_with_date_place_and_description() -> None:
     found = understand("去年夏天在意大利的海滩照片", TODAY, is_place)
     assert found.description == "海滩"
     assert [(r.start, r.end) for r in found.dates] == [(date(2025, 6, 1), date(2025, 9, 1))]
-    assert found.places == ("意大利",)
+    assert found.places == (("意大利", "在意大利"),)
 
 
 def test_a_query_without_dates_or_places_is_left_alone() -> None:

@@ -11,8 +11,6 @@ from photoorg.services.jobs import CancelToken
 from photoorg.services.library import Library
 from photoorg.services.places import PlaceNames, fill_places, place_tree
 from photoorg.store import places as store
-from photoorg.store.events import EVENTS_SCHEMA
-from photoorg.store.places import PLACES_SCHEMA
 from tests.support.corpus import copy_corpus
 from tests.support.places_corpus import copy_gps_photos
 
@@ -24,8 +22,9 @@ def library(tmp_path_factory):
     root = tmp_path_factory.mktemp("places")
     corpus = copy_corpus(root / "photos")
     with Library(root / "catalog") as lib:
-        lib.index([corpus], encode=False)  # catalogued before places existed
-        lib.catalog.db.conn.executescript(PLACES_SCHEMA + EVENTS_SCHEMA)  # phase 2: migration
+        lib.index([corpus], encode=False)
+        with lib.catalog.write() as db:  # as if catalogued before places existed
+            db.execute("DELETE FROM photo_places")
         seen = []
         filled = fill_places(lib.catalog, lambda phase, done, total: seen.append((done, total)))
         assert filled == 11 and seen[0] == (0, 11) and seen[-1] == (11, 11)
@@ -79,7 +78,8 @@ def test_a_changed_gps_position_is_looked_up_again_and_a_removed_one_forgotten(t
     corpus = copy_gps_photos(tmp_path / "photos")
     with Library(tmp_path / "catalog") as lib:
         lib.index([corpus], encode=False)
-        lib.catalog.db.conn.executescript(PLACES_SCHEMA + EVENTS_SCHEMA)
+        with lib.catalog.write() as db:
+            db.execute("DELETE FROM photo_places")
         token = CancelToken()
 
         def cancel_after_first(phase: str, done: int, total: int) -> None:

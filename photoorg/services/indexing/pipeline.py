@@ -50,6 +50,7 @@ def run_index(
             model_error = str(exc)
     if model is None:
         summary = scanner.scan(roots, progress=progress, cancel=cancel).as_dict()
+        library.places.update(progress, cancel)
         summary["encoded"] = 0
         summary["pending"] = len(embeddings.missing(catalog.read, library.model_name_id()))
         if model_error:
@@ -73,6 +74,7 @@ def run_index(
         cancel=cancel,
     ).as_dict()
     sink.flush()
+    library.places.update(progress, cancel)  # needs no model: before the encoder's stragglers
     encoded, failed = encode_missing(
         catalog, model, workers=library.workers, progress=progress, cancel=cancel
     )
