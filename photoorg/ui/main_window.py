@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.services.places import PlaceNode
 from photoorg.ui.commands import Commands
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.dialogs.first_run import Banner, FirstRunDialog
@@ -32,8 +33,10 @@ from photoorg.ui.indexing import IndexingController, IndexProgress
 from photoorg.ui.text import count_noun, join_nonempty, plain_label
 from photoorg.ui.watcher import FolderWatcher
 from photoorg.ui.widgets.browser import BrowserPage
+from photoorg.ui.widgets.map_view import MapView
 from photoorg.ui.widgets.photo_view import PhotoView
-from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry, Scope, Sidebar
+from photoorg.ui.widgets.sidebar import ALL, AlbumEntry, LabelEntry, Scope, Sidebar
+from photoorg.ui.widgets.sidebar_places import EventEntry
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ class LibraryOverview:
     status: dict[str, Any]
     labels: list[LabelEntry]
     albums: list[AlbumEntry]
+    places: list[PlaceNode]
+    events: list[EventEntry]
 
 
 def load_overview(lib) -> LibraryOverview:
@@ -61,6 +66,11 @@ def load_overview(lib) -> LibraryOverview:
         status=lib.status(),
         labels=label_entries(lib),
         albums=album_entries(lib),
+        places=lib.places.tree(),
+        events=[
+            EventEntry(e.id, e.name, e.photo_count, e.cover_photo_id)
+            for e in lib.places.event_list()
+        ],
     )
 
 
@@ -87,6 +97,8 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.browser)
         self.pages.addWidget(self.photo_view)
+        self.map_view = MapView(self)
+        self.pages.addWidget(self.map_view)
         self.banner = Banner(self)
         main = QWidget(self)
         main_layout = QVBoxLayout(main)
@@ -134,6 +146,9 @@ class MainWindow(QMainWindow):
         self.sidebar.photos_dropped.connect(self.commands.add_to_album)
         self.sidebar.context_requested.connect(self.commands.scope_menu)
         self.browser.results_changed.connect(self._on_results)
+        self.browser.scope_cleared.connect(self._clear_scope)
+        self.map_view.cluster_chosen.connect(self.show_map_photos)
+        self.ctx.thumbnails.ready.connect(self._on_thumbnails_ready)
         self.browser.search_failed.connect(
             lambda message: self.statusBar().showMessage(message, 8000)
         )
@@ -193,6 +208,11 @@ class MainWindow(QMainWindow):
         self.sidebar.set_library(overview.roots, overview.folders, overview.status.get("online", 0))
         self.sidebar.set_labels(overview.labels)
         self.sidebar.set_albums(overview.albums)
+        self.sidebar.set_places(overview.places)
+        for photo_id in self.sidebar.set_events(overview.events):
+            pixmap = self.ctx.thumbnails.pixmap(photo_id)  # None: it comes with `ready`
+            if pixmap is not None:
+                self.sidebar.set_cover(photo_id, pixmap)
         self.browser.search_bar.save_button.setVisible(overview.albums is not None)
         self.commands.update_menus()
         self.watcher.watch(
@@ -302,6 +322,26 @@ class MainWindow(QMainWindow):
         self.photo_view.show_photo(model.photo_id(row))
         self.pages.setCurrentWidget(self.photo_view)
         self.photo_view.setFocus()
+
+    def show_map(self) -> None:
+        """The map page, with every photo that has a GPS position."""
+        self.pages.setCurrentWidget(self.map_view)
+        self.ctx.call(lambda lib: lib.places.positions(), self.map_view.set_positions)
+
+    def show_map_photos(self, photo_ids: list[int]) -> None:
+        """A map cluster was clicked: the grid shows its photos."""
+        label = f"{count_noun(len(photo_ids), 'photo')} on the map"
+        self._on_scope_changed(Scope("photos", label=label, photo_ids=tuple(photo_ids)))
+
+    def _clear_scope(self) -> None:
+        if not self.sidebar.select_scope(ALL) or self.browser.scope != ALL:
+            self._on_scope_changed(ALL)
+
+    def _on_thumbnails_ready(self, photo_ids: list[int]) -> None:
+        for photo_id in photo_ids:
+            pixmap = self.ctx.thumbnails.pixmap(photo_id)
+            if pixmap is not None:
+                self.sidebar.set_cover(photo_id, pixmap)
 
     def show_grid(self) -> None:
         if self.pages.currentWidget() is not self.browser:

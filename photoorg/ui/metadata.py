@@ -44,6 +44,13 @@ def gps_text(info: dict[str, Any]) -> str:
     return f"{abs(lat):.5f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.5f}° {'E' if lon >= 0 else 'W'}"
 
 
+def place_text(info: dict[str, Any]) -> str:
+    """``Arezzo, Tuscany, Italy`` from ``info["place"]`` (empty without GPS)."""
+    place = info.get("place") or {}
+    parts = [place.get("city"), place.get("region"), place.get("country")]
+    return ", ".join(dict.fromkeys(str(p) for p in parts if p))
+
+
 def describe_metadata(info: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]:
     """``(file name, [(field, value), ...])`` with only the fields that are known."""
     path = str(info.get("path") or "")
@@ -61,6 +68,7 @@ def describe_metadata(info: dict[str, Any]) -> tuple[str, list[tuple[str, str]]]
         ("Exposure", exposure_text(info)),
         ("Size", size),
         ("Format", str(info.get("format") or "")),
+        ("Place", place_text(info)),
         ("Location", gps_text(info)),
         ("Keywords", ", ".join(str(k) for k in keywords)),
         ("Folder", str(info.get("folder") or os.path.dirname(path))),

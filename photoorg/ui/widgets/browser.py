@@ -18,6 +18,7 @@ from photoorg.errors import PhotoOrgError, UsageError
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.photo_model import PhotoListModel, PhotoRows, rows_from_hits
 from photoorg.ui.text import plain_label
+from photoorg.ui.widgets.filter_chips import Chip, FilterChips, without_words
 from photoorg.ui.widgets.grid import PhotoGrid
 from photoorg.ui.widgets.search_bar import SearchBar
 from photoorg.ui.widgets.sidebar import ALL, Scope
@@ -34,22 +35,25 @@ class Results:
     rows: PhotoRows
     description: str  # the query as understood, for the status bar ("" for everything)
     searched: bool  # True: ranked search results; False: a listing
+    understood: tuple = ()  # model.query.Understood: the filters the typed query became
 
 
 def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
     """Worker side: the photos for ``scope`` narrowed by the query ``text``."""
     from photoorg.model.query import Filters, Query
-    from photoorg.services.query_parser import parse_query
 
-    typed = parse_query(text) if text else Query((), Filters())
+    typed = lib.places.parse(text) if text else Query((), Filters())
     terms, filters = typed.terms, typed.filters
     if scope.kind == "search" and scope.query:
-        saved = parse_query(scope.query)
+        saved = lib.places.parse(scope.query)
         terms, filters = saved.terms + terms, saved.filters.merged(filters)
     scope_filters = {
         "folder": lambda v: Filters(folders=(v,)),
         "label": lambda v: Filters(labels=(v,)),
         "album": lambda v: Filters(albums=(v,)),
+        "place": lambda v: Filters(places=(v,)),
+        "event": lambda v: Filters(events=(int(v),)),
+        "photos": lambda _v: Filters(photo_ids=scope.photo_ids),
     }.get(scope.kind)
     if scope_filters is not None:
         filters = filters.merged(scope_filters(scope.value))
@@ -61,11 +65,13 @@ def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
     else:
         hits = lib.browse(filters)
     description = "" if query.is_empty() else query.describe()
-    return Results(rows_from_hits(hits, scored=bool(terms)), description, bool(terms))
+    rows = rows_from_hits(hits, scored=bool(terms))
+    return Results(rows, description, bool(terms), typed.understood)
 
 
 class BrowserPage(QWidget):
     results_changed = Signal(int, str)  # photos shown, description
+    scope_cleared = Signal()  # the scope's chip was removed: back to all photos
     open_requested = Signal(int)  # row: show the photo view
     search_failed = Signal(str)
 
@@ -79,6 +85,7 @@ class BrowserPage(QWidget):
         self.last_description = ""
 
         self.search_bar = SearchBar(self)
+        self.chips = FilterChips(self)
         self.title = plain_label("All photos", self, object_name="scopeTitle")
         self.summary = plain_label("", self, object_name="resultSummary")
         self.subtitle = plain_label("", self, object_name="scopeSubtitle")
@@ -99,6 +106,7 @@ class BrowserPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 0)
         layout.setSpacing(8)
         layout.addWidget(self.search_bar)
+        layout.addWidget(self.chips)
         heading = QHBoxLayout()
         heading.addWidget(self.title, 1)
         heading.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignBottom)
@@ -108,6 +116,7 @@ class BrowserPage(QWidget):
 
         ctx.thumbnails.set_size(self.grid.thumbnail_size)
         self.search_bar.search_requested.connect(lambda _text: self.refresh())
+        self.chips.removed.connect(self._on_chip_removed)
         self.search_bar.sort_changed.connect(lambda _mode: self.refresh())
         self.search_bar.field.leave_requested.connect(self.focus_grid)
         self.grid.open_requested.connect(lambda index: self.open_requested.emit(index.row()))
@@ -174,6 +183,7 @@ class BrowserPage(QWidget):
         self._delivered = generation
         self.search_bar.set_error(None)
         self.last_description = results.description
+        self._show_chips(results.understood)
         self._show_rows(results.rows)
         self.grid.set_show_scores(results.searched)
         if not len(results.rows):
@@ -194,6 +204,19 @@ class BrowserPage(QWidget):
         else:
             self.summary.setText(f"{count:,} photo{'s' if count != 1 else ''}")
         self.results_changed.emit(count, results.description)
+
+    def _show_chips(self, understood: tuple) -> None:
+        chips = []
+        if self._scope.kind in ("place", "event", "photos"):
+            chips.append(Chip("scope", self._scope.title))
+        chips += [Chip(u.kind, u.text, u.words) for u in understood]
+        self.chips.set_chips(chips)
+
+    def _on_chip_removed(self, chip: Chip) -> None:
+        if chip.kind == "scope":
+            self.scope_cleared.emit()
+        else:
+            self.search_bar.set_text(without_words(self.search_bar.text, chip.words))
 
     def _on_error(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:

@@ -20,7 +20,7 @@ from photoorg.ui.text import tooltip
 class Chip:
     kind: str  # date | place | label | event | scope | ...
     text: str  # what the chip says: "2019", "Italy", "summer 2019"
-    source: str = ""  # the query words it came from ("in Italy"); "" for a scope
+    words: str = ""  # the query words it came from ("in Italy"); "" for a scope
 
 
 class FilterChips(QWidget):
@@ -58,8 +58,8 @@ class FilterChips(QWidget):
             button.setText(f"{chip.text}  ×")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setAccessibleName(f"Remove filter {chip.text}")
-            words = f"from the words “{chip.source}”" if chip.source else "from the sidebar"
-            button.setToolTip(tooltip(f"{chip.kind.title()} filter {words}", "Click to remove it"))
+            origin = f"from the words “{chip.words}”" if chip.words else "from the sidebar"
+            button.setToolTip(tooltip(f"{chip.kind.title()} filter {origin}", "Click to remove it"))
             button.clicked.connect(lambda _checked=False, c=chip: self.removed.emit(c))
             self._layout.insertWidget(self._layout.count() - 1, button)
             self._chips.append((chip, button))

@@ -12,26 +12,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
+from photoorg.services.places import PlaceNode
 from photoorg.ui.photo_model import ids_from_mime
 from photoorg.ui.text import tooltip
+from photoorg.ui.widgets.sidebar_places import EventEntry, fill_events, fill_places, set_cover
 
 ScopeRole = Qt.ItemDataRole.UserRole + 10
-SELECTABLE = ("all", "folder", "label", "album", "search")
+SELECTABLE = ("all", "folder", "label", "album", "search", "place", "event", "photos")
 
 
 @dataclass(frozen=True)
 class Scope:
     """What the grid is limited to before the search field narrows it further."""
 
-    kind: str = "all"  # all | folder | label | album | search
-    value: str = ""  # a folder path, label or album name
+    kind: str = "all"  # all | folder | label | album | search | place | event | photos
+    value: str = ""  # a folder path, label, album or place name, an event id
     query: str = ""  # a saved search's query
+    label: str = ""  # the title when the value is no name (an event's, a map cluster's)
+    photo_ids: tuple[int, ...] = ()  # photos: those chosen on the map
 
     @property
     def title(self) -> str:
+        if self.label:
+            return self.label
         if self.kind == "all":
             return "All photos"
         if self.kind == "folder":
@@ -83,6 +89,8 @@ class Sidebar(QTreeWidget):
         self._sections: dict[str, QTreeWidgetItem] = {}
         for key, title in (
             ("library", "LIBRARY"),
+            ("places", "PLACES"),
+            ("events", "EVENTS"),
             ("labels", "LABELS"),
             ("albums", "ALBUMS"),
             ("searches", "SAVED SEARCHES"),
@@ -104,6 +112,9 @@ class Sidebar(QTreeWidget):
         self._totals = {}
         self._folder_items = {}
         self._populated = set()
+        self._covers: dict[int, QTreeWidgetItem] = {}
+        self._sections["places"].setHidden(True)  # until photos with places arrive
+        self._sections["events"].setHidden(True)
         self.currentItemChanged.connect(self._on_current_changed)
         self.itemExpanded.connect(self._on_expanded)
         self._all_item.setSelected(True)
@@ -255,6 +266,32 @@ class Sidebar(QTreeWidget):
                 self._hint("albums", "Drag photos onto an album")
             if not any(a.query for a in albums):
                 self._hint("searches", "Save a search from the search field")
+
+    def _add_scope(self, parent: QTreeWidgetItem, text: str, kind: str, value: str, count):
+        label = text if kind == "event" else ""
+        return self._add(parent, text, Scope(kind, value, label=label), count)
+
+    def set_places(self, nodes: Sequence[PlaceNode] | None) -> None:
+        """Country -> region -> city with counts; hidden while no photo has a place."""
+        self._sections["places"].setHidden(not nodes)
+        expanded = self._expanded_scopes()
+        with _Keep(self):
+            self._clear_section("places")
+            fill_places(self._sections["places"], nodes or (), self._add_scope)
+        self._restore_expanded(expanded)
+
+    def set_events(self, entries: Sequence[EventEntry] | None) -> dict[int, QTreeWidgetItem]:
+        """Events newest first; returns cover photo id -> item, for ``set_cover``."""
+        self._sections["events"].setHidden(not entries)
+        with _Keep(self):
+            self._clear_section("events")
+            self._covers = fill_events(self._sections["events"], entries or (), self._add_scope)
+        return dict(self._covers)
+
+    def set_cover(self, photo_id: int, pixmap: QPixmap) -> None:
+        item = self._covers.get(photo_id)
+        if item is not None:
+            set_cover(item, pixmap)
 
     # -- selection ---------------------------------------------------------------------------
 

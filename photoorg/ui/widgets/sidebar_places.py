@@ -17,7 +17,7 @@ from photoorg.services.places import PlaceNode
 from photoorg.ui.text import tooltip
 
 # add(parent, text, kind, value, count) -> the new item (the sidebar's own item factory)
-AddItem = Callable[[QTreeWidgetItem, str, str, str, "int | None"], QTreeWidgetItem]
+AddItem = Callable[..., QTreeWidgetItem]
 
 
 @dataclass(frozen=True)
