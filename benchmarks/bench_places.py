@@ -9,7 +9,8 @@ Timed, in one process:
   fill        fill_places over all N photos: SQL reads, look-ups, writes, per photo
   lookup      the look-up alone for N positions in one batch (warm), per photo
   single      one photo at a time (what a scanner that did not batch would pay)
-  parse       plain-word query understanding (dates, places, noise) after the first call
+  parse       a whole query through Library.places.parse (the query language, dates,
+              places the library holds, noise words): the first call, then the mean
   events      update_events for all N photos from scratch, then an incremental refresh
               after one more day of 40 photos arrives
 
@@ -25,7 +26,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -33,8 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from photoorg.services import events
 from photoorg.services.geocoding import gazetteer
 from photoorg.services.library import Library
-from photoorg.services.place_phrases import understand
-from photoorg.services.places import PlaceNames, fill_places
+from photoorg.services.places import fill_places
 
 QUERIES = [
     "photos from 2008 in Italy",
@@ -108,14 +108,11 @@ def main() -> None:
         seconds, _ = timed(lambda: [gazetteer().lookup([p]) for p in sample])
         figures["single_lookup_ms"] = seconds * 1000 / len(sample)
 
-        is_place = PlaceNames.of(library.catalog)
-        today = date.today()
-        figures["parse_first_ms"], _ = timed(lambda: understand(QUERIES[0], today, is_place))
+        parse = library.places.parse
+        figures["parse_first_ms"], _ = timed(lambda: parse(QUERIES[0]))
         figures["parse_first_ms"] *= 1000
         rounds = 200
-        seconds, _ = timed(
-            lambda: [understand(q, today, is_place) for _ in range(rounds) for q in QUERIES]
-        )
+        seconds, _ = timed(lambda: [parse(q) for _ in range(rounds) for q in QUERIES])
         figures["parse_ms"] = seconds * 1000 / (rounds * len(QUERIES))
 
         with library.catalog.write() as db:

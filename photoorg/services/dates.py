@@ -298,7 +298,10 @@ def find_dates(text: str, today: date) -> tuple[tuple[DateRange, ...], str]:
     kept: list[str] = []
     position = 0
     for match in _EXPRESSIONS.finditer(text):
-        found = _range_of(match, today)
+        try:
+            found = _range_of(match, today)
+        except (ValueError, OverflowError):  # "last year" in year 1: no such range
+            found = None
         if found is None:
             continue
         text_of = found.text or match[0].strip()

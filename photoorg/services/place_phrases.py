@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 
 from photoorg.model.place import DateRange
 from photoorg.model.query import Term, Understood
@@ -48,7 +49,7 @@ def find_places(
 
 def _english_phrase(text: str, is_place: Callable[[str], bool]) -> tuple[str, int, int] | None:
     for preposition in _PREPOSITION.finditer(text):
-        words = list(_WORD.finditer(text, preposition.end()))[:MAX_PLACE_WORDS]
+        words = list(islice(_WORD.finditer(text, preposition.end()), MAX_PLACE_WORDS))
         # Only words that follow each other: "in Italy, dogs" stops at the comma.
         run = [words[0]] if words and words[0].start() == preposition.end() else []
         for word in words[1:]:
