@@ -191,7 +191,8 @@ def update_events(db: Database, changed: Sequence[str] | None = None) -> int:
         else store.list_events(db)
     )
     old = store.members(db, [event.id for event in old_events])
-    rows = store.moments_between(db, lo, hi)
+    after = (wall_time(hi) + timedelta(seconds=1)).isoformat() if hi is not None else None
+    rows = store.moments_between(db, lo, after)
     groups = group_moments([Moment(i, wall_time(t), lat, lon) for i, t, lat, lon in rows])
     places = places_of(db, [row[0] for row in rows])
     kept = _keep_ids(old, groups)

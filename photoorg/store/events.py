@@ -89,14 +89,15 @@ def events_touching(db: Database, lo: str, hi: str) -> list[EventRow]:
 def moments_between(
     db: Database, lo: str | None, hi: str | None
 ) -> list[tuple[int, str, float | None, float | None]]:
-    """(id, taken_at, lat, lon) of photos taken in [lo, hi] (wall-clock ISO times; a
-    stored UTC offset is ignored, as in events), oldest first."""
+    """(id, taken_at, lat, lon) of photos taken from ``lo`` until before ``hi``
+    (wall-clock ISO times to the second; a stored UTC offset only lengthens the text, so
+    plain comparisons on the indexed column hold), oldest first."""
     where, params = ["1"], []
     if lo is not None:
-        where.append("substr(p.taken_at, 1, 19) >= ?")
+        where.append("p.taken_at >= ?")
         params.append(lo)
     if hi is not None:
-        where.append("substr(p.taken_at, 1, 19) <= ?")
+        where.append("p.taken_at < ?")
         params.append(hi)
     return db.execute(
         "SELECT p.id, p.taken_at, p.gps_lat, p.gps_lon FROM photos p "
