@@ -110,3 +110,12 @@ def test_events_and_info(capsys, library) -> None:
         run_json(capsys, "info", photos / "jpg/Canon_40D.jpg", "--catalog", catalog)["place"]
         is None
     )
+
+
+def test_seasons_follow_the_hemisphere_of_the_photo(capsys, library) -> None:
+    # The Kodak photo was taken on 13 Aug 2005 by Lake Nakuru, just south of the equator:
+    # its winter, not its summer (the Nikon and Canon photos have no GPS: northern).
+    assert found(capsys, library, "winter 2005") == {"jpg/Kodak_CX7530.jpg"}
+    assert found(capsys, library, "summer 2005") == set()
+    # 15 Mar and 30 May 2008: spring in the north.
+    assert found(capsys, library, "spring 2008") == {"jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg"}
