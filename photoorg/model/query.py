@@ -6,7 +6,7 @@ by ``services.query_parser``; the filters are turned into SQL by ``store.filters
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -98,7 +98,9 @@ class Understood:
 class Query:
     terms: tuple[Term, ...]
     filters: Filters
-    understood: tuple[Understood, ...] = ()
+    # Where each filter came from, for chips and `photoorg parse`; two queries with the
+    # same terms and filters are the same query, whatever words they were typed with.
+    understood: tuple[Understood, ...] = field(default=(), compare=False)
 
     def is_empty(self) -> bool:
         return not self.terms and self.filters.is_empty()
