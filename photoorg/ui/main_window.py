@@ -41,6 +41,7 @@ from photoorg.ui.widgets.sidebar_places import EventEntry
 log = logging.getLogger(__name__)
 
 MODEL_LOAD_DELAY_MS = 300
+COVERS_ASKED = 60
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,8 @@ class MainWindow(QMainWindow):
         self.sidebar.set_labels(overview.labels)
         self.sidebar.set_albums(overview.albums)
         self.sidebar.set_places(overview.places)
-        for photo_id in self.sidebar.set_events(overview.events):
+        # Covers for the newest events only: the thumbnail queue keeps the latest requests.
+        for photo_id in list(self.sidebar.set_events(overview.events))[:COVERS_ASKED]:
             pixmap = self.ctx.thumbnails.pixmap(photo_id)  # None: it comes with `ready`
             if pixmap is not None:
                 self.sidebar.set_cover(photo_id, pixmap)
