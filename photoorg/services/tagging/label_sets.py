@@ -6,13 +6,18 @@ exported, edited and imported again means exactly what it says.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-import tomllib
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI (a dependency there)
+    import tomli as tomllib
 
 from photoorg.errors import UsageError
 from photoorg.model.label import AUTO, DEFAULT_PROMPTS, Label
