@@ -76,6 +76,10 @@ def test_confirm_reject_and_add_tags(qtbot, make_window, catalog_copy):
     row = next(r for r in view.tag_rows() if r.label_name == "favourite")
     assert row.source == "manual" and row.confirm.isChecked()
     assert row.name.textFormat() == Qt.TextFormat.PlainText
+    # A typed tag belongs to this photo: a disabled label that tags nothing by itself.
+    wait_idle(qtbot, window)
+    assert window.ctx.library.tagging.label("favourite").enabled is False
+    assert window.ctx.library.tagging.label_counts()["favourite"] == 1
 
     qtbot.mouseClick(row.reject, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
@@ -95,8 +99,8 @@ def test_confirm_reject_and_add_tags(qtbot, make_window, catalog_copy):
     wait_idle(qtbot, window)
     tags = {t["label"]: t["source"] for t in window.ctx.library.tags_of(photo_id)}
     assert tags["favourite"] == "confirmed"
-    # The sidebar counts the label now (the confirmed photo, and those it taught it).
-    qtbot.waitUntil(lambda: (_label_count(window, "favourite") or 0) >= 1, timeout=START_TIMEOUT)
+    # The sidebar counts the label now: the confirmed photo only (it is not enabled).
+    qtbot.waitUntil(lambda: _label_count(window, "favourite") == 1, timeout=START_TIMEOUT)
 
 
 def _label_count(window, name: str) -> int | None:

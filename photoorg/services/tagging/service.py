@@ -171,14 +171,23 @@ class Tagging:
     ) -> None:
         """Confirm, reject or add a label by hand; ``None`` clears the decision.
 
+        ``manual`` with a name no label has yet creates it disabled: a tag typed by hand.
+
         The label then learns from its examples and is re-tagged over the library
         (one matrix product), unless ``retag`` is False.
         """
         if decision is not None and decision not in tag_store.DECISIONS:
             raise UsageError(f"unknown decision {decision!r}: use confirmed, rejected or manual")
         ids = np.unique(np.asarray([int(i) for i in photo_ids], np.int64))
+        if decision == tag_store.MANUAL:
+            self._ensure_defaults()
         base = self.state.current(self.catalog.read)
         with self.catalog.write() as db:
+            if decision == tag_store.MANUAL and label_store.find_label(db, label_name) is None:
+                # A tag typed on a photo belongs to that photo, like a keyword read from a
+                # file: a disabled label that tags nothing by itself until someone turns
+                # it into a label (enables it). An enabled one would tag hundreds.
+                label_store.insert_label(db, Label(name=label_name, enabled=False).checked())
             stored = self._stored(label_name, db)
             before = counters.counter(db, "tags")
             pairs = keys(ids, np.full(len(ids), stored.id))

@@ -326,12 +326,7 @@ class PhotoView(QWidget):
             return
 
         def apply(lib) -> list[dict[str, Any]]:
-            if decision == "manual" and label.casefold() not in {
-                x.name.casefold() for x in lib.tagging.labels()
-            }:
-                from photoorg.model.label import Label
-
-                lib.tagging.add_label(Label(name=label))  # a new tag typed by hand
+            # A new name typed here becomes a disabled label carrying only this photo.
             lib.tagging.set_decision([photo_id], label, decision)
             return lib.tags_of(photo_id)
 
