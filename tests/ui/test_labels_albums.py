@@ -157,3 +157,23 @@ def test_album_by_dragging_photos_and_a_smart_album(
     qtbot.waitUntil(lambda: window.browser.scope.kind == "search", timeout=5000)
     wait_idle(qtbot, window)
     assert shown_paths(window) == expected
+
+
+def test_label_editor_round_trips_every_threshold_exactly(qtbot, make_window, catalog_copy):
+    """-1.0 is a real threshold (an exclusive group's members all pass, softmax decides),
+    auto is None, and an untouched field saves back exactly what was stored."""
+    from photoorg.model.label import Label
+
+    window = make_window(catalog_copy)
+    editor = window.commands.open_label_editor()
+    qtbot.waitUntil(lambda: editor.list.count() > 0 and not editor.busy, timeout=START_TIMEOUT)
+    for threshold in (None, -1.0, 0.23456, 1.0, 0.0):
+        editor.edit(Label(name="round trip", threshold=threshold))
+        assert editor.label_from_form().threshold == threshold
+    editor.edit(Label(name="round trip", threshold=-1.0))
+    assert editor.threshold.specialValueText() != editor.threshold.text()  # shown as a number
+    editor.threshold.setValue(editor.threshold.minimum())
+    assert editor.label_from_form().threshold is None  # the user chose auto
+    editor.threshold.setValue(0.25)
+    assert editor.label_from_form().threshold == 0.25
+    qtbot.waitUntil(lambda: not editor.busy, timeout=START_TIMEOUT)

@@ -35,7 +35,10 @@ from photoorg.ui.widgets.grid import PhotoGrid
 
 PREVIEW_DEBOUNCE_MS = 300
 PREVIEW_LIMIT = 120
-AUTO_THRESHOLD = -1.0  # the spin box's special value: "auto" (learned)
+AUTO_THRESHOLD = -1.001
+"""The spin box's special value "auto" (learned): one step below the lowest real
+threshold, so that -1.0 (every photo passes; an exclusive group then decides) stays a
+value of its own and is never read back as auto."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class LabelEditor(QDialog):
         self._ctx = ctx
         self._labels: dict[str, object] = {}
         self._editing: str | None = None  # the saved name of the label being edited
+        self._loaded_threshold: tuple[float | None, float] = (None, AUTO_THRESHOLD)
         self._generation = 0
         self._delivered = 0
         self.preview_count: int | None = None
@@ -231,6 +235,7 @@ class LabelEditor(QDialog):
         self.prompts.setPlainText("\n".join(label.prompts))
         self.negative.setPlainText("\n".join(label.negative_prompts))
         self.threshold.setValue(AUTO_THRESHOLD if label.threshold is None else label.threshold)
+        self._loaded_threshold = (label.threshold, self.threshold.value())
         self.enabled.setChecked(label.enabled)
         self.group.setText(label.exclusive_group or "")
         for widget in widgets:
@@ -254,13 +259,18 @@ class LabelEditor(QDialog):
         def lines(edit: QPlainTextEdit) -> tuple[str, ...]:
             return tuple(line.strip() for line in edit.toPlainText().splitlines() if line.strip())
 
-        threshold = self.threshold.value()
+        threshold: float | None = self.threshold.value()
+        loaded, shown = self._loaded_threshold
+        if threshold == shown:
+            threshold = loaded  # untouched: the stored value exactly, not its rounding
+        elif threshold is not None and threshold <= AUTO_THRESHOLD:
+            threshold = None
         return Label(
             name=self.name.text().strip(),
             parent=self.parent_box.currentText().strip() or None,
             prompts=lines(self.prompts),
             negative_prompts=lines(self.negative),
-            threshold=None if threshold <= AUTO_THRESHOLD else threshold,
+            threshold=threshold,
             enabled=self.enabled.isChecked(),
             exclusive_group=self.group.text().strip() or None,
         )
