@@ -116,9 +116,32 @@ class Tagging:
             label_store.delete_label(db, self._stored(name, db).id)
 
     def label_counts(self) -> dict[str, int]:
-        """Photos carrying each label (any source but rejected); 0 for unused labels."""
-        counts = self.state.current(self.catalog.read).carried_counts()
-        return {s.label.name: counts.get(s.id, 0) for s in self._stored_labels()}
+        """Photos carrying each label or any label under it (any source but rejected).
+
+        A parent counts the photos of its whole subtree, each once: "food" over "pizza"
+        and "cake" is what a person browsing the tree expects, not 0.
+        """
+        photos = self.state.current(self.catalog.read).carried_photos()
+        stored = self._stored_labels()
+        children: dict[str, list[label_store.StoredLabel]] = {}
+        for s in stored:
+            if s.label.parent is not None:
+                children.setdefault(s.label.parent.casefold(), []).append(s)
+        empty = np.zeros(0, np.int64)
+        counts = {}
+        for s in stored:
+            seen, todo, parts = {s.id}, [s], []
+            while todo:  # the subtree; ``seen`` stops a cycle of parents
+                current = todo.pop()
+                parts.append(photos.get(current.id, empty))
+                for child in children.get(current.label.name.casefold(), []):
+                    if child.id not in seen:
+                        seen.add(child.id)
+                        todo.append(child)
+            counts[s.label.name] = (
+                len(parts[0]) if len(parts) == 1 else len(np.unique(np.concatenate(parts)))
+            )
+        return counts
 
     def export_labels(self, path: str | os.PathLike[str]) -> int:
         labels = self.labels()

@@ -52,6 +52,15 @@ class Tags:
         labels, counts = np.unique(self.label[self.source != REJECTED], return_counts=True)
         return dict(zip(labels.tolist(), counts.tolist(), strict=True))
 
+    def carried_photos(self) -> dict[int, np.ndarray]:
+        """Per label id: the (sorted) ids of the photos carrying it (any source but rejected)."""
+        carried = self.source != REJECTED
+        label, photo = self.label[carried], self.photo[carried]
+        order = np.lexsort((photo, label))
+        label, photo = label[order], photo[order]
+        ids, starts = np.unique(label, return_index=True)
+        return dict(zip(ids.tolist(), np.split(photo, starts[1:]), strict=True))
+
     def of_labels(self, label_ids: list[int]) -> np.ndarray:
         """A mask of the rows of these labels."""
         return np.isin(self.label, np.asarray(label_ids, np.int64))

@@ -45,3 +45,21 @@ def test_a_tag_typed_on_one_photo_stays_on_that_photo_until_made_a_label(syn):
     tagging.update_label("cats", replace(tagging.label("cats"), enabled=True))
     tagging.tag(["cats"])
     assert set(carried(syn, "cats")) == set(syn.ids("cat"))
+
+
+def test_a_parent_counts_the_photos_of_its_whole_subtree_once(syn):
+    tagging = syn.library.tagging
+    syn.add_label(Label(name="animal", enabled=False))  # a grouping label: no photos of its own
+    syn.add_label(Label(name="cat", parent="animal"))
+    syn.add_label(Label(name="kitten", parent="cat", enabled=False))
+    tagging.update_label("dog", Label(name="dog", parent="animal"))
+    tagging.tag()
+    dog, cat = syn.ids("dog"), syn.ids("cat")
+    tagging.set_decision([dog[0]], "cat", "confirmed", retag=False)  # under both children
+    tagging.set_decision([cat[0]], "kitten", "manual")
+    tagging.set_decision([cat[1]], "cat", "rejected", retag=False)
+    counts = tagging.label_counts()
+    assert counts["kitten"] == 1
+    assert counts["cat"] == len(set(carried(syn, "cat"))) == 30  # 30 - cat[1] + dog[0]
+    assert counts["animal"] == len(set(dog) | set(carried(syn, "cat"))) == 59  # cat[1] left
+    assert counts["car"] == len(carried(syn, "car")) == 30
