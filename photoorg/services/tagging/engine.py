@@ -73,7 +73,6 @@ class Engine:
         has_group = any(s.label.exclusive_group for s in labels if s.label.enabled)
         logit_scale = self._logit_scale(snapshot.model) if has_group else 100.0
         sample = snapshot.sample(self.catalog, SAMPLE_SIZE)
-        centre = sample.mean(axis=0) if len(sample) else np.zeros(snapshot.dim, np.float32)
         examples = examples_of(tags)
         built: list[Classifier] = []
         auto: list[
@@ -105,10 +104,9 @@ class Engine:
             elif text is None and not len(positives):
                 vector = None  # only rejections and no words: nothing to look for
             else:
-                vector = learning.learn(text, positives, rejected, centre)
+                vector = learning.learn(text, positives, rejected, sample)
                 if threshold is None:
-                    held_out = learning.leave_one_out_scores(text, positives, rejected, centre)
-                    threshold = learning.learned_threshold(vector, held_out, rejected, sample)
+                    threshold = learning.threshold_for(vector, text, positives, rejected, sample)
             built.append(
                 Classifier(
                     s.id,

@@ -9,22 +9,32 @@ Thresholds read off score distributions the way search's relevance cutoff does (
 split when the scores form two well-separated groups, else only outliers), vectorised
 over many labels at once.
 
-Learning from examples: see ``learn``.
+Learning from examples: see ``learn`` and ``threshold_for``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-TEXT_WEIGHT = 1.0
-"""The prompt counts as this many examples: with few examples it keeps the label near
-what its words say; as examples add up, they take over."""
+PROMPT_WEIGHT = 3.0
+"""The prompt counts as this many agreeing examples: one or two examples adjust the
+label, several that agree take it over."""
 
 REJECTED_WEIGHT = 0.5
-"""How hard the mean of rejected photos pushes the label away (Rocchio's gamma)."""
+"""How hard each rejected photo pushes the label away, in the same units (Rocchio's
+gamma): one "No" moves a label a sixth as far as its prompt holds it."""
 
-BACKGROUND_WEIGHT = 1.0
-"""How much of the library's mean photo is taken off the examples' mean (see ``learn``)."""
+SINGLE = 1.5
+"""Up to this much agreement (one example, or two that disagree) the prompt keeps its
+full weight; beyond, it yields fast (with the cube of the ratio) to what agrees."""
+
+AGREEING_EXAMPLES = 3
+"""From this many positive examples on, a label with a prompt reads its threshold off
+its examples (``learned_threshold``); below, the zero-shot rule is kept (on the new
+vector), so one example cannot move the threshold to wherever that one photo scores."""
+
+SPREAD_SAMPLE = 4096
+"""Library photos used to measure how far a direction spreads the scores."""
 
 MIN_SPREAD = 0.02
 """Floor for a score spread estimated from a handful of examples."""
@@ -84,37 +94,76 @@ def learn(
     text: np.ndarray | None,
     positives: np.ndarray,
     rejected: np.ndarray,
-    centre: np.ndarray,
+    sample: np.ndarray,
 ) -> np.ndarray:
     """A label's vector from its prompt ensemble and the photos people decided on.
 
-    Rocchio's relevance feedback with two changes that matter for CLIP embeddings:
+    Rocchio's relevance feedback, with three changes that keep one example from
+    swinging a label:
 
-    - the examples' mean is taken relative to ``centre``, the library's mean photo.
-      CLIP's image embeddings share a large common component (every photo is "a
-      photo"); what sets the examples apart is their offset from that centre, so
-      ``mean(pos) - centre`` points at the examples' concept, not at photos in general;
-    - the prompt counts as ``TEXT_WEIGHT`` examples, so the words lead while there are
-      one or two examples and the examples lead once there are several.
-
-    ``normalise(w_t·text + k·normalise(mean(pos) - centre) - g·normalise(mean(rej) - centre))``
-    with ``k`` the number of positive examples.
+    - each example is its offset from the library's mean photo (``sample``'s centre),
+      made unit length: CLIP's image embeddings share a large common component (every
+      photo is "a photo"); the offset points at what sets the photo apart;
+    - every part is measured in how far it spreads the library's scores (its score
+      standard deviation over ``sample``), not in vector length: an image direction
+      moves photos' cosines several times more than a text direction of the same
+      length, so unscaled, one example outweighed the prompt;
+    - examples add up as a sum of unit offsets: examples that agree add up to their
+      number, examples that disagree cancel. Each pulls at most ``1`` (a rejection
+      ``REJECTED_WEIGHT``) against the prompt's ``PROMPT_WEIGHT``.
     """
+    sample = _spread_sample(sample)
+    centre = sample.mean(axis=0) if len(sample) else np.zeros(_dim(text, positives, rejected))
     total = np.zeros(centre.shape[-1], np.float64)
-    if text is not None:
-        total += TEXT_WEIGHT * text
+    agreeing = 0.0
     if len(positives):
-        total += len(positives) * normalise(positives.mean(axis=0) - BACKGROUND_WEIGHT * centre)
+        pull = _pull(positives, centre, sample)
+        agreeing = float(np.linalg.norm(normalise(positives - centre).sum(axis=0)))
+        total += pull
+    if text is not None:
+        # The prompt holds the label while few examples agree and yields as they add up.
+        weight = PROMPT_WEIGHT * min(1.0, SINGLE / max(agreeing, 1e-9)) ** 3
+        total += weight * _per_spread(np.asarray(text, np.float64), sample)
     if len(rejected):
-        total -= REJECTED_WEIGHT * normalise(rejected.mean(axis=0) - BACKGROUND_WEIGHT * centre)
+        total -= REJECTED_WEIGHT * _pull(rejected, centre, sample)
     return normalise(total.astype(np.float32))
+
+
+def _dim(*parts: np.ndarray | None) -> int:
+    return next(p.shape[-1] for p in parts if p is not None and np.size(p))
+
+
+def _spread_sample(sample: np.ndarray) -> np.ndarray:
+    """At most ``SPREAD_SAMPLE`` rows, evenly spaced (deterministic)."""
+    if len(sample) <= SPREAD_SAMPLE:
+        return sample
+    return sample[np.linspace(0, len(sample) - 1, SPREAD_SAMPLE).astype(np.int64)]
+
+
+def _per_spread(direction: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    """``direction`` (unit) scaled so that its scores over the sample spread by 1."""
+    direction = direction / max(float(np.linalg.norm(direction)), 1e-12)
+    if len(sample) < 2:
+        return direction
+    spread = float(np.std(sample @ direction))
+    return direction / max(spread, 1e-6)
+
+
+def _pull(examples: np.ndarray, centre: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    """The examples' summed unit offsets: length up to their number when they agree."""
+    examples = np.asarray(examples, np.float64)
+    strength = float(np.linalg.norm(normalise(examples - centre).sum(axis=0)))
+    direction = examples.mean(axis=0) - centre
+    if strength < 1e-9 or float(np.linalg.norm(direction)) < 1e-12:
+        return np.zeros_like(centre, dtype=np.float64)
+    return strength * _per_spread(direction, sample)
 
 
 def leave_one_out_scores(
     text: np.ndarray | None,
     positives: np.ndarray,
     rejected: np.ndarray,
-    centre: np.ndarray,
+    sample: np.ndarray,
     limit: int = 64,
 ) -> np.ndarray:
     """Scores of (up to ``limit``) positive examples, each under the vector learned without it.
@@ -127,9 +176,30 @@ def leave_one_out_scores(
         rest = np.delete(positives, i, axis=0)
         if not len(rest) and text is None:
             continue
-        vector = learn(text, rest, rejected, centre)
+        vector = learn(text, rest, rejected, sample)
         scores.append(float(positives[i] @ vector))
     return np.array(scores, np.float64)
+
+
+def threshold_for(
+    vector: np.ndarray,
+    text: np.ndarray | None,
+    positives: np.ndarray,
+    rejected: np.ndarray,
+    sample: np.ndarray,
+) -> float:
+    """The automatic threshold of a label learned from examples.
+
+    With a prompt and fewer than ``AGREEING_EXAMPLES`` positives, the zero-shot rule on
+    the learned vector's own scores (``auto_thresholds``); from then on (or with no
+    prompt) the point between held-out examples and the rest (``learned_threshold``).
+    """
+    if text is not None and len(positives) < AGREEING_EXAMPLES:
+        if len(sample) < 8:
+            return -1.0
+        return float(auto_thresholds((sample @ vector).reshape(-1, 1))[0])
+    held_out = leave_one_out_scores(text, positives, rejected, sample)
+    return learned_threshold(vector, held_out, rejected, sample)
 
 
 def learned_threshold(

@@ -59,6 +59,8 @@ class Tags:
         order = np.lexsort((photo, label))
         label, photo = label[order], photo[order]
         ids, starts = np.unique(label, return_index=True)
+        if not len(ids):
+            return {}
         return dict(zip(ids.tolist(), np.split(photo, starts[1:]), strict=True))
 
     def of_labels(self, label_ids: list[int]) -> np.ndarray:

@@ -63,3 +63,43 @@ def test_a_parent_counts_the_photos_of_its_whole_subtree_once(syn):
     assert counts["cat"] == len(set(carried(syn, "cat"))) == 30  # 30 - cat[1] + dog[0]
     assert counts["animal"] == len(set(dog) | set(carried(syn, "cat"))) == 59  # cat[1] left
     assert counts["car"] == len(carried(syn, "car")) == 30
+
+
+def swing(before: set[int], after: set[int], decided: int) -> int:
+    """Photos that changed side, leaving out the one decided on."""
+    return len((before ^ after) - {decided})
+
+
+@pytest.mark.parametrize(
+    ("concept", "decision"),
+    [("dog", "rejected"), ("dog", "confirmed"), ("cat", "confirmed"), ("other", "rejected")],
+)
+def test_one_example_moves_a_label_by_a_bounded_amount(syn, concept, decision):
+    """One "No" on a right photo dropped a label from 10 matches to 2, one "Yes" gave 7:
+    a single example may adjust a label, never swing it."""
+    tagging = syn.library.tagging
+    tagging.tag()
+    zero_shot = set(carried(syn, "dog"))
+    assert zero_shot == set(syn.ids("dog"))  # the prompt alone finds the dogs here
+    photo = syn.ids(concept)[3]
+    tagging.set_decision([photo], "dog", decision)
+    after = set(carried(syn, "dog"))
+    assert swing(zero_shot, after, photo) <= len(zero_shot) // 4, (len(zero_shot), len(after))
+    tagging.set_decision([photo], "dog", None)
+    assert set(carried(syn, "dog")) == zero_shot  # clearing it gives the label back
+
+
+def test_examples_that_agree_still_teach_a_label_its_words_miss(syn):
+    tagging = syn.library.tagging
+    syn.add_label(Label(name="vehicle"))  # words the fake text tower ties to no concept
+    tagging.tag(["vehicle"])
+    cars = syn.ids("car")
+    everything = set(syn.concept_of)
+    for k in (1, 5):
+        tagging.set_decision(cars[:k], "vehicle", "confirmed")
+        tagged = set(carried(syn, "vehicle"))
+        held_out = everything - set(cars[:k])
+        accuracy = sum((i in tagged) == (i in cars) for i in held_out) / len(held_out)
+        if k == 5:
+            assert accuracy >= 0.95, accuracy
+            assert set(cars) <= tagged
