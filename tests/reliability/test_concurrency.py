@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from photoorg.errors import UsageError
 from tests.support import scenes
 
 QUERIES = [
@@ -81,11 +80,7 @@ def _guarded(tally: Tally, name: str, stop: threading.Event, step) -> None:
     while not stop.is_set():
         try:
             step(rng)
-        except UsageError as exc:  # e.g. a label someone else just removed: a user error
-            tally.add(f"{name}: usage error")
-            if "locked" in str(exc):
-                tally.fail(f"{name}: {exc}")
-        except Exception:
+        except Exception:  # no step can meet a user error here (nothing is ever removed)
             tally.fail(f"{name}: {traceback.format_exc()}")
             stop.set()
 
@@ -177,10 +172,27 @@ def _run(seconds: float, tmp_path: Path, library_factory, indexed) -> Tally:
 
 def _assert_clean(tally: Tally) -> None:
     assert tally.failures == [], "\n".join(tally.failures[:5])
-    assert not any("locked" in f for f in tally.failures)
     assert tally.counts.get("index runs", 0) >= 2
     assert tally.counts.get("searches", 0) >= 20
     assert tally.counts.get("tag decisions", 0) >= 2
+
+
+def test_any_error_in_a_worker_fails_the_run():
+    """The harness itself: a user error (or a "database is locked") is a failure, not
+    a count, and it stops the run."""
+    from photoorg.errors import UsageError
+
+    for error in (UsageError("no label called 'red'"), RuntimeError("database is locked")):
+        tally, stop = Tally(), threading.Event()
+
+        def step(_rng, error=error):
+            raise error
+
+        _guarded(tally, "worker", stop, step)
+        assert stop.is_set() and len(tally.failures) == 1
+        assert str(error) in tally.failures[0]
+        with pytest.raises(AssertionError):
+            _assert_clean(tally)
 
 
 def test_search_and_tag_while_indexing_5s(tmp_path, library_factory, indexed):

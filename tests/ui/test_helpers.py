@@ -91,11 +91,16 @@ def test_none_survives_the_bindings(qtbot):
 
     from PySide6.QtWidgets import QLabel
 
-    from photoorg.ui.qt_compat import protect_none
+    from photoorg.ui.qt_compat import _HEADROOM, protect_none
 
-    protect_none()
+    protected = protect_none()
     label = QLabel()
     qtbot.addWidget(label)
+    before = sys.getrefcount(None)
     for _ in range(50_000):  # ten times None's usual count: an abort if unprotected
         label.setText("x")
-    assert sys.getrefcount(None) > 1000
+    after = sys.getrefcount(None)
+    if protected:  # the bindings miscount: None's count is out of reach of zero
+        assert after > _HEADROOM // 2
+    else:  # the bindings count right (or None is immortal): the calls left it as it was
+        assert abs(after - before) < 1_000, (before, after)
