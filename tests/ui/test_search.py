@@ -32,12 +32,18 @@ def test_typing_a_description_finds_matching_photos_first(
 
 def test_search_waits_for_a_pause_in_typing(qtbot, make_window, catalog_copy):
     window = make_window(catalog_copy)
+    bar = window.browser.search_bar
     before = window.browser.generation
-    qtbot.keyClicks(window.browser.search_bar.field, "a blue square")
+    requested: list[str] = []
+    bar.search_requested.connect(requested.append)
+    qtbot.keyClicks(bar.field, "a blue square")
     assert window.browser.generation == before  # nothing yet: the user is still typing
+    assert bar._timer.isActive()  # the pause being waited for
     qtbot.waitUntil(lambda: window.browser.generation == before + 1, timeout=5000)
-    qtbot.wait(400)
-    assert window.browser.generation == before + 1  # one search for the whole phrase
+    # No timer left to fire and no typing: nothing else can start a search now.
+    assert not bar._timer.isActive()
+    assert requested == ["a blue square"]  # one search for the whole phrase
+    assert window.browser.generation == before + 1
     wait_idle(qtbot, window)
 
 

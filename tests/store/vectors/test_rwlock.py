@@ -54,8 +54,27 @@ def test_writer_excludes_readers_and_writers() -> None:
     assert violations == []
 
 
+class WatchedCondition(threading.Condition):
+    """The lock's condition, telling the test when a named thread starts to wait in it:
+    the thread is then certainly blocked (it holds no side of the lock)."""
+
+    def __init__(self) -> None:
+        super().__init__(threading.Lock())
+        self.waiting: dict[str, threading.Event] = {}
+
+    def wait(self, timeout: float | None = None) -> bool:
+        event = self.waiting.get(threading.current_thread().name)
+        if event is not None:
+            event.set()
+        return super().wait(timeout)
+
+
 def test_waiting_writer_goes_before_new_readers() -> None:
     lock = RWLock()
+    watched = WatchedCondition()
+    lock._cond = watched
+    writer_waits = watched.waiting.setdefault("writer", threading.Event())
+    late_reader_waits = watched.waiting.setdefault("late reader", threading.Event())
     order: list[str] = []
     first_reader_in = threading.Event()
     release_first_reader = threading.Event()
@@ -77,13 +96,12 @@ def test_waiting_writer_goes_before_new_readers() -> None:
     threads = [threading.Thread(target=first_reader)]
     threads[0].start()
     assert first_reader_in.wait(WAIT)
-    threads.append(threading.Thread(target=writer))
+    threads.append(threading.Thread(target=writer, name="writer"))
     threads[1].start()
-    while not lock._writers_waiting:  # the writer now queues behind reader 1
-        time.sleep(0.001)
-    threads.append(threading.Thread(target=late_reader))
+    assert writer_waits.wait(WAIT)  # the writer now queues behind reader 1
+    threads.append(threading.Thread(target=late_reader, name="late reader"))
     threads[2].start()
-    time.sleep(0.05)
+    assert late_reader_waits.wait(WAIT)  # blocked: a reader may not pass a waiting writer
     assert order == []  # the late reader waits for the writer, which waits for reader 1
     release_first_reader.set()
     for t in threads:
