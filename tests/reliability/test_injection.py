@@ -96,12 +96,20 @@ def test_hostile_file_names_are_catalogued_exactly(hostile_library):
 def test_hostile_search_strings_are_text_not_code(hostile_library):
     library, photos, base = hostile_library
     before = _photo_count(library)
+    searched, refused = [], {}
     for text in HOSTILE + [t.upper() for t in HOSTILE]:
         try:
             hits = library.search(text, limit=5)
-        except UsageError:  # e.g. "x' OR '1'='1" reads as a bad weight: said clearly
+        except UsageError as exc:  # e.g. "x' OR '1'='1" reads as a bad weight: said clearly
+            refused[text] = str(exc)
             continue
+        searched.append(text)
         assert all(Path(h.path).parent == photos for h in hits)
+    # Every input was searched, or refused for a reason it really has, said clearly.
+    texts = HOSTILE + [t.upper() for t in HOSTILE]
+    assert set(refused) == {t for t in texts if t.count('"') % 2 or len(t) > 2000}
+    assert all("unclosed quote" in m or "too long" in m for m in refused.values()), refused
+    assert len(searched) == len(texts) - len(refused) >= len(texts) - 4
     assert _photo_count(library) == before
     assert {"photos", "tags", "labels", "embeddings"} <= set(library.catalog.db.table_names())
     _no_marker(photos, base)
@@ -179,15 +187,20 @@ def test_hostile_label_names_and_prompts_round_trip(hostile_library, tmp_path):
 def test_hostile_album_names(hostile_library):
     library, _, _ = hostile_library
     ids = [h.id for h in library.browse()][:2]
+    refused = {}
     for text in HOSTILE:
         try:
             library.albums.create(text)
-        except UsageError:
+        except UsageError as exc:
+            refused[text] = str(exc)
             continue
         library.albums.add(text, ids)
         assert sorted(library.albums.photo_ids(text)) == sorted(ids)
         assert sorted(h.id for h in library.browse(Filters(albums=(text,)))) == sorted(ids)
         library.albums.delete(text)
+    # Refused by design, like label names: '|', control characters, over 100 characters.
+    assert set(refused) == {t for t in HOSTILE if "|" in t or "\n" in t or len(t) > 100}
+    assert all(m.startswith("album name") for m in refused.values()), refused
 
 
 def test_command_line_prints_hostile_names_literally(

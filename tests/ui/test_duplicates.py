@@ -36,9 +36,12 @@ def test_exact_copies_are_grouped_best_first_and_the_rest_moved(
         .text()
         .startswith(dialog.groups[0]["photos"][0]["path"].rsplit("/", 1)[1])
     )
+    # The bigger copy is the same picture: after the model's resize to its input size
+    # any weights give it (nearly) the source's embedding, so the group is always found.
     near = [g for g in dialog.groups if g["kind"] == "near"]
-    if near:  # the tiny model is coarse: the bigger copy must come first when found
-        assert near[0]["photos"][0]["path"].endswith("bigger.jpg")
+    assert len(near) == 1, dialog.groups
+    names = [p["path"].rsplit("/", 1)[1] for p in near[0]["photos"]]
+    assert names[0] == "bigger.jpg" and sources[1].name in names  # the bigger one first
 
     dialog.tick_all_but_best()
     ticked = dialog.ticked_paths()
