@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import INDEX_TIMEOUT, START_TIMEOUT, wait_idle
@@ -86,11 +87,35 @@ def test_settings_apply_and_window_state_is_restored(qtbot, make_window, tmp_pat
     again = build_window(str(tmp_path / "catalog"), NO_MODEL, store=store)
     qtbot.addWidget(again)
     # restoreGeometry keeps a window inside its screen (offscreen: 800x600), so the
-    # height tells; the splitter's saved state is what the window restored from.
+    # height tells (the sidebar's width: the next test).
     assert again.height() == size.height()
-    assert store.value("window/splitter") is not None and sizes[0] > 0
+    assert sizes[0] > 0
     assert again.settings.thumbnail_size == 224 and again.settings.threads == 3
     again.shutdown()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 §4 (window branch): at 800x600 the window's minimum width exceeds the "
+    "screen, the sidebar shrinks and its width is not restored; remove this mark with that fix",
+)
+def test_the_sidebar_keeps_its_width_after_a_restart(qtbot, make_window, tmp_path: Path):
+    """Read off the new window's splitter (the old test read the old window's)."""
+    window = make_window(tmp_path / "catalog", model=NO_MODEL)
+    window.resize(790, 560)
+    window.splitter.setSizes([300, 490])
+    sizes, store = window.splitter.sizes(), window.store
+    window.close()
+
+    from photoorg.ui.app import build_window
+
+    again = build_window(str(tmp_path / "catalog"), NO_MODEL, store=store)
+    qtbot.addWidget(again)
+    try:
+        assert sizes[0] >= 200  # the width asked for, or near it
+        assert again.splitter.sizes()[0] == sizes[0]
+    finally:
+        again.shutdown()
 
 
 def test_model_download_shows_progress_and_can_be_cancelled(
