@@ -73,3 +73,25 @@ def test_desktop_entry_names_the_current_version() -> None:
     assert icon.is_file()
     for name in ("photoorg.ico", "photoorg.icns"):
         assert (icon.parent / name).is_file()
+
+
+def test_search_check_fails_when_the_target_photo_is_missing() -> None:
+    """It used to say "search ok ... not ranked" with the very photo it looks for gone."""
+    import pytest
+
+    from photoorg.model.hits import Hit
+    from photoorg.selftest import SelfTestError, check_search
+
+    class Found:
+        def __init__(self, names: list[str]) -> None:
+            self.names = names
+
+        def search(self, query, limit, min_score):
+            return [Hit(i, f"/lib/{n}", 1.0 - i / 100, "") for i, n in enumerate(self.names)]
+
+    others = [p.name for p in PHOTOS[1:]]
+    with pytest.raises(SelfTestError, match=PHOTOS[0].name):
+        check_search(Found(others))
+    assert check_search(Found([*others, PHOTOS[0].name])).endswith(
+        f"rank {len(PHOTOS)}/{len(PHOTOS)})"
+    )
