@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from photoorg.cli.helpers import emit, open_library, photo_ids
+from photoorg.cli.helpers import add_model_flags, emit, open_library, photo_ids
 from photoorg.errors import UsageError
 
 
@@ -63,4 +63,5 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.add_argument("name", nargs="?")
     p.add_argument("paths", nargs="*")
     p.add_argument("--query", help="create a smart album from a search query")
+    add_model_flags(p)  # a smart album's query is a search
     p.set_defaults(run=cmd_albums)

@@ -72,10 +72,26 @@ _opened: list[Any] = []
 """Libraries opened by this command, whose repair notices ``main`` prints at the end."""
 
 
+def add_model_flags(parser: argparse.ArgumentParser, *, workers: bool = False) -> None:
+    """``--model`` and ``--device`` (and ``--workers``) on the commands where they act:
+    those that run the model or read one model's vectors (and read photo files)."""
+    parser.add_argument(
+        "--model", help="CLIP model: ARCH:PRETRAINED, hf-hub:ORG/REPO or local-dir:PATH"
+    )
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
+    if workers:
+        parser.add_argument("--workers", type=int, help="reader threads (default: one per core)")
+
+
 def open_library(args: argparse.Namespace):
     from photoorg.services.library import Library
 
-    library = Library(args.catalog, model=args.model, device=args.device, workers=args.workers)
+    library = Library(
+        args.catalog,
+        model=getattr(args, "model", None),
+        device=getattr(args, "device", "auto"),
+        workers=getattr(args, "workers", None),
+    )
     _opened.append(library)
     return library
 

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from photoorg.cli.helpers import ProgressBar, emit, hits_text, open_library
+from photoorg.cli.helpers import ProgressBar, add_model_flags, emit, hits_text, open_library
 from photoorg.errors import UsageError
 
 
@@ -174,6 +174,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     )
     p.add_argument("paths", nargs="*", help="photo folders (default: every known root)")
     p.add_argument("--no-encode", action="store_true", help="catalog only; encode later")
+    add_model_flags(p, workers=True)
     p.set_defaults(run=cmd_index)
 
     p = sub.add_parser("search", parents=[common], help="find photos from a description")
@@ -181,11 +182,13 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         "query", nargs="+", help='e.g. "kids on a beach at sunset" or "dog + beach - people"'
     )
     _add_filter_flags(p)
+    add_model_flags(p)
     p.set_defaults(run=cmd_search)
 
     p = sub.add_parser("similar", parents=[common], help="find photos like example photos")
     p.add_argument("paths", nargs="+")
     _add_filter_flags(p)
+    add_model_flags(p)
     p.set_defaults(run=cmd_similar)
 
     p = sub.add_parser("info", parents=[common], help="everything known about one photo")
@@ -196,6 +199,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.set_defaults(run=cmd_errors)
 
     p = sub.add_parser("status", parents=[common], help="counts of photos, errors and vectors")
+    add_model_flags(p)  # whose vectors to count
     p.set_defaults(run=cmd_status)
 
     p = sub.add_parser("roots", parents=[common], help="list, add or remove library folders")
@@ -207,4 +211,5 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.add_argument(
         "--threshold", type=float, default=0.95, help="cosine similarity for near-duplicates"
     )
+    add_model_flags(p)
     p.set_defaults(run=cmd_duplicates)

@@ -24,11 +24,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="catalog folder (default: $PHOTOORG_HOME or the user data folder)",
     )
-    common.add_argument(
-        "--model", help="CLIP model: ARCH:PRETRAINED, hf-hub:ORG/REPO or local-dir:PATH"
-    )
-    common.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"))
-    common.add_argument("--workers", type=int, help="reader threads (default: one per core)")
     common.add_argument("--json", action="store_true", help="print one JSON document on stdout")
 
     parser = argparse.ArgumentParser(
@@ -43,7 +38,29 @@ def build_parser() -> argparse.ArgumentParser:
     tagging_commands.add_commands(sub, common)
     album_commands.add_commands(sub, common)
     place_commands.add_commands(sub, common)
+    _accept_unused_model_flags(parser)
     return parser
+
+
+def _accept_unused_model_flags(parser: argparse.ArgumentParser) -> None:
+    """Commands that use no model still accept ``--model``, ``--device`` and ``--workers``
+    (scripts that pass them everywhere keep working) but do not show them in their help:
+    only the commands where they act list them (``helpers.add_model_flags``)."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in action.choices.values():
+            if any(isinstance(a, argparse._SubParsersAction) for a in child._actions):
+                _accept_unused_model_flags(child)
+                continue
+            known = child._option_string_actions
+            for flag, kind, default in (
+                ("--model", str, None),
+                ("--device", str, "auto"),
+                ("--workers", int, None),
+            ):
+                if flag not in known:
+                    child.add_argument(flag, type=kind, default=default, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from photoorg.cli.helpers import ProgressBar, emit, open_library, photo_ids
+from photoorg.cli.helpers import ProgressBar, add_model_flags, emit, open_library, photo_ids
 from photoorg.errors import UsageError
 from photoorg.model.label import AUTO, DEFAULT_PROMPTS, Label
 
@@ -299,6 +299,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     p.add_argument("--label", action="append", default=[], help="only this label (repeatable)")
     p.add_argument("--folder", help="only photos under this folder")
     p.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    add_model_flags(p)
     p.set_defaults(run=cmd_tag)
 
     p = sub.add_parser("tags", parents=[common], help="the tags of photos")
@@ -312,6 +313,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         p.add_argument("paths", nargs="*")
         p.add_argument("--label", required=True)
         p.add_argument("--clear", action="store_true", help="forget the decision instead")
+        add_model_flags(p)  # the label learns and is re-tagged
         if name == "confirm":
             p.add_argument("--folder", help="every photo under this folder")
             p.add_argument("--album", help="every photo of this album")

@@ -94,6 +94,13 @@ class Searcher:
         if limit < 1:
             raise UsageError("--limit must be at least 1")
         if not parsed.terms:
+            # Nothing to score against: filters only. Newest first is both orders (there
+            # is no relevance to rank by); a score floor would silently mean nothing.
+            if min_score is not None:
+                raise UsageError(
+                    "--min-score needs words or example photos to score against; "
+                    "filters alone give no scores"
+                )
             return self.browse(merged, limit=limit)
         model = self.library.model()
         vectors = self._term_vectors(parsed.terms, model)
