@@ -129,6 +129,7 @@ def test_find_similar_shows_photos_of_the_same_scene(
     assert example not in paths  # the example itself is left out
     # The tiny model sees colours and backgrounds far better than shapes.
     nearest = [shared_library.truth.get(p) for p in paths[:3]]
+    assert nearest and None not in nearest, nearest  # how many pass the cutoff: the model's
     assert all((s.colour, s.background) == (scene.colour, scene.background) for s in nearest)
 
 

@@ -48,6 +48,7 @@ def test_corpus_scan_catalogues_every_readable_photo_and_records_the_rest(librar
     errors = {os.path.relpath(e["path"], corpus): e["error"] for e in library.errors()}
     files = [p for p in corpus.rglob("*") if p.is_file()]
     assert summary["added"] + summary["errors"] == len(files)
+    assert len(errors) == summary["errors"]  # each file not added has its reason recorded
     assert all(message.strip() for message in errors.values())
     assert library.info(corpus / DAMAGED_BUT_READABLE)["camera_make"] == "OLYMPUS IMAGING CORP."
     # Every file is either catalogued or listed as an error, never silently dropped.
