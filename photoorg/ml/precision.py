@@ -134,7 +134,7 @@ class PackedSelfAttention(nn.Module):
         x = query if self.batch_first else query.transpose(0, 1)
         batch, length, width = x.shape
         qkv = self.qkv(x).reshape(batch, length, 3, self.heads, width // self.heads)
-        q, k, v = qkv.permute(2, 0, 3, 1, 4)
+        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)
         if attn_mask is not None and attn_mask.dtype == torch.bool:
             attn_mask = ~attn_mask  # MultiheadAttention masks out True; SDPA keeps True
         x = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask)
