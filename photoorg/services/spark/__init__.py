@@ -1,0 +1,1 @@
+"""Encoding archives beyond one machine with Spark (optional: ``photoorg[spark]``)."""

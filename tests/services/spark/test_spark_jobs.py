@@ -1,0 +1,79 @@
+"""spark-encode on local[2], then import: the next index encodes nothing, search agrees."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+pytest.importorskip("pyspark")
+parquet = pytest.importorskip("pyarrow.parquet")
+
+from photoorg.core.library import Library  # noqa: E402
+from photoorg.services.spark.encode_job import spark_encode  # noqa: E402
+from photoorg.services.spark.import_job import import_embeddings  # noqa: E402
+from tests.support import scenes as sc  # noqa: E402
+
+QUERIES = ["a red circle", "a blue square on a gray background", "a green triangle"]
+
+
+@pytest.mark.slow
+def test_spark_encode_then_import_spares_the_local_encoding(tmp_path, tiny_clip_spec):
+    library = sc.write_library(tmp_path / "photos", 24, seed=11, size=256)
+    broken = tmp_path / "photos" / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    out = tmp_path / "vectors"
+
+    summary = spark_encode(
+        [str(tmp_path / "photos")], str(out), tiny_clip_spec, master="local[2]", precision="fp32"
+    )
+    assert summary["listed"] == 25
+    assert (summary["encoded"], summary["failed"]) == (24, 1)
+    rows = {r["path"]: r for r in parquet.read_table(str(out)).to_pylist()}
+    for path, _ in library:
+        row = rows[str(path)]
+        assert row["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert (row["width"], row["height"], row["precision"]) == (256, 256, "fp32")
+    assert rows[str(broken)]["error"]
+
+    with Library(tmp_path / "imported", model=tiny_clip_spec) as imported:
+        imported.index([tmp_path / "photos"], encode=False)
+        result = import_embeddings(imported.catalog, out)
+        assert (result["imported"], result["failed"]) == (24, 1)
+        assert imported.index([tmp_path / "photos"])["encoded"] == 0
+        found = {q: [h.path for h in imported.search(q, limit=10)] for q in QUERIES}
+
+    with Library(tmp_path / "local", model=tiny_clip_spec) as local:
+        assert local.index([tmp_path / "photos"])["encoded"] == 24
+        expected = {q: [h.path for h in local.search(q, limit=10)] for q in QUERIES}
+    assert found == expected
+    assert any(found.values())
+
+
+def test_a_changed_file_is_not_given_the_old_vector(tmp_path, tiny_clip_spec):
+    """Import matches path and content; no Spark needed to check that part."""
+    import numpy as np
+    import pyarrow as pa
+
+    library = sc.write_library(tmp_path / "photos", 3, seed=3, size=128)
+    out = tmp_path / "vectors"
+    out.mkdir()
+    rows = []
+    for path, _ in library:
+        rows.append(
+            {
+                "path": str(path),
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "model": "m",
+                "precision": "fp32",
+                "embedding": np.ones(8, np.float32).tolist(),
+                "error": None,
+            }
+        )
+    rows[0]["sha256"] = "0" * 64  # the file changed after the job read it
+    rows.append({**rows[1], "path": str(tmp_path / "elsewhere.jpg")})
+    parquet.write_table(pa.Table.from_pylist(rows), str(out / "part-0.parquet"))
+    with Library(tmp_path / "catalog", model=tiny_clip_spec) as catalogued:
+        catalogued.index([tmp_path / "photos"], encode=False)
+        result = import_embeddings(catalogued.catalog, out)
+    assert (result["imported"], result["changed"], result["not_in_catalog"]) == (2, 1, 1)
