@@ -49,7 +49,7 @@ def random_local_dir(arch: str, folder: Path) -> str:
 
 
 def make_catalog(work: Path, photos: int, model: str) -> Path:
-    from photoorg.core.library import Library
+    from photoorg.services.library import Library
     from tests.support import scenes
 
     catalog = work / "catalog"

@@ -129,7 +129,7 @@ def main() -> None:
     assert count == len(files), count
 
     # For comparison: the same model fed by CPU draft decoding on every core.
-    from photoorg.core import imaging
+    from photoorg.media import decode as imaging
 
     cpu_files = files[: min(len(files), 1024)]
 

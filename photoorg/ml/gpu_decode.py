@@ -8,7 +8,7 @@ CPU: reader threads only read bytes (and the EXIF orientation from the header),
 resize, crop and normalisation run as GPU kernels, and the next batch is decoded on a
 second stream while the model runs the current one. Only the small embeddings come
 back, through pinned memory. Files nvJPEG cannot take (other formats, CMYK, damaged
-data) go through the CPU path of ``core.imaging`` and join the same batch.
+data) go through the CPU path of ``media.decode`` and join the same batch.
 
 The same code runs on the CPU (``device="cpu"``), which is how the tests check it.
 """
@@ -63,7 +63,7 @@ _UPRIGHT = {
 
 
 def upright(pixels: torch.Tensor, orientation: int) -> torch.Tensor:
-    """A ``(3, H, W)`` image turned the way the camera was held (as ``imaging`` does)."""
+    """A ``(3, H, W)`` image turned the way the camera was held (as ``media.decode`` does)."""
     turn = _UPRIGHT.get(orientation)
     return turn(pixels) if turn else pixels
 
@@ -181,12 +181,12 @@ class GpuEncodePipeline:
             return None
 
     def _decode_on_cpu(self, path: str, data: bytes) -> tuple[torch.Tensor | None, str]:
-        from photoorg.core import imaging  # a lower layer after the reorganisation
         from photoorg.errors import ImageError
+        from photoorg.media import decode
 
         try:
-            img = imaging.decode_upright(
-                imaging.open_image(data, os.path.basename(path)), self.preprocess.size
+            img = decode.decode_upright(
+                decode.open_image(data, os.path.basename(path)), self.preprocess.size
             )
         except ImageError as exc:
             return None, str(exc)

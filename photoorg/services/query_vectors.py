@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photoorg.store import labels as label_store
+from photoorg.store import prompt_vectors as label_store
 from photoorg.store.catalog import Catalog
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from photoorg.core import imaging
+from photoorg.media import decode as imaging
 from photoorg.ml.gpu_decode import GpuEncodePipeline, orientation_of, upright
 from photoorg.ml.model import ClipModel
 from tests.support import scenes as sc

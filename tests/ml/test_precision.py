@@ -10,8 +10,8 @@ import pytest
 import torch
 from torch import nn
 
-from photoorg.core import imaging
 from photoorg.errors import ModelError
+from photoorg.media import decode as imaging
 from photoorg.ml import precision
 from photoorg.ml.model import ClipModel
 from tests.support import scenes as sc

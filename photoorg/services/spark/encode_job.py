@@ -3,7 +3,8 @@
 The driver lists the files with the scanner's own walk; Spark spreads them over
 partitions; each partition runs ``encode_partition`` through ``mapInPandas``, which
 reads, hashes, reads metadata, decodes and preprocesses each photo with the same code
-as local indexing (``core.imaging``, ``ClipModel.prepare``) and encodes full batches.
+as local indexing (``media.decode``, ``media.metadata``, ``ClipModel.prepare``) and
+encodes full batches.
 Each executor's Python worker loads the model once (a GPU where it has one) and keeps
 it across tasks. ``import_job`` merges the Parquet files into a catalog.
 """
@@ -30,7 +31,7 @@ _loaded: dict[tuple[str, str, str], Any] = {}  # one model per worker process
 
 def list_photos(folders: list[str]) -> list[tuple[str, int, int]]:
     """``(path, size, mtime_ns)`` of every supported file, as the scanner lists them."""
-    from photoorg.core.scanner import walk
+    from photoorg.services.indexing.scanner import walk
 
     found = []
     for folder in folders:
@@ -56,13 +57,13 @@ def _model(name: str, device: str, precision: str) -> Any:
 
 
 def _read(path: str, model: Any) -> tuple[dict[str, Any], Any]:
-    from photoorg.core import imaging
-    from photoorg.core.scanner import read_bytes_stable
+    from photoorg.media import decode, metadata
+    from photoorg.media.files import read_bytes_stable
 
     data, info = read_bytes_stable(path)
-    image = imaging.open_image(data, os.path.basename(path))
-    meta = imaging.read_metadata(image)
-    pixels = model.prepare(imaging.decode_upright(image, model.image_size))
+    image = decode.open_image(data, os.path.basename(path))
+    meta = metadata.read_metadata(image)
+    pixels = model.prepare(decode.decode_upright(image, model.image_size))
     row = {
         "path": path,
         "size": info.st_size,

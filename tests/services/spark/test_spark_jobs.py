@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("pyspark")
 parquet = pytest.importorskip("pyarrow.parquet")
 
-from photoorg.core.library import Library  # noqa: E402
+from photoorg.services.library import Library  # noqa: E402
 from photoorg.services.spark.encode_job import spark_encode  # noqa: E402
 from photoorg.services.spark.import_job import import_embeddings  # noqa: E402
 from tests.support import scenes as sc  # noqa: E402
