@@ -22,6 +22,9 @@ ViT-L/14 ~19x) while the LAION-2B weights reach 66.6% zero-shot ImageNet top-1 (
 
 THUMBNAIL_SIZE = 256
 
+PRECISIONS = ("auto", "fp32", "fp16", "bf16", "int8")
+"""The image tower's precision while indexing (``ml.precision``); ``auto`` by default."""
+
 
 def default_home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

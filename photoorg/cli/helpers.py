@@ -91,6 +91,7 @@ def open_library(args: argparse.Namespace):
         model=getattr(args, "model", None),
         device=getattr(args, "device", "auto"),
         workers=getattr(args, "workers", None),
+        precision=getattr(args, "precision", "auto"),
     )
     _opened.append(library)
     return library

@@ -12,7 +12,13 @@ import os
 import sys
 
 from photoorg import __version__
-from photoorg.cli import album_commands, library_commands, place_commands, tagging_commands
+from photoorg.cli import (
+    album_commands,
+    library_commands,
+    place_commands,
+    spark_commands,
+    tagging_commands,
+)
 from photoorg.cli.helpers import print_notices
 from photoorg.errors import PhotoOrgError, UsageError
 
@@ -38,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     tagging_commands.add_commands(sub, common)
     album_commands.add_commands(sub, common)
     place_commands.add_commands(sub, common)
+    spark_commands.add_commands(sub, common)
     _accept_unused_model_flags(parser)
     return parser
 

@@ -117,6 +117,11 @@ class ClipModel:
         self._text_lock = threading.Lock()
         # The model is not re-entrant for our purposes: one forward at a time.
         self._forward_lock = threading.Lock()
+        self.precision = {torch.float16: "fp16", torch.bfloat16: "bf16"}.get(self.dtype, "fp32")
+        """What the image tower runs at now; every vector is stamped with it."""
+        self.precision_choice: Any = None  # ml.precision.PrecisionChoice, once chosen
+        self._requested: str | None = None
+        self._precision_lock = threading.Lock()
 
     @property
     def id(self) -> str:
@@ -142,7 +147,9 @@ class ClipModel:
         if weights.missing(spec) and not weights.hub_reachable():
             # Said now, not after a minute of huggingface_hub retrying a dead network.
             raise ModelError(_missing_weights_message(spec, ConnectionError("no network")))
-        precision = "fp16" if torch_device.type == "cuda" else "fp32"
+        # fp32 everywhere: a reduced precision is chosen for the image tower on the first
+        # photos it encodes (request_precision), checked against these fp32 weights.
+        precision = "fp32"
         torch.set_flush_denormal(True)  # denormals make CPU inference crawl
         try:
             with _quiet_open_clip():
@@ -179,10 +186,38 @@ class ClipModel:
         """The model's own preprocessing (size, crop, mean, std); safe in worker threads."""
         return self.preprocess(upright_image)
 
+    def request_precision(self, name: str) -> None:
+        """Run the image tower at ``name`` (``ml.precision``), chosen on the next batch.
+
+        The choice is made once per loaded model; asking again for the same is a no-op.
+        """
+        from photoorg.ml.precision import check_name
+
+        name = check_name(name)
+        with self._precision_lock:
+            done = self.precision_choice
+            if done is not None and done.requested != name:
+                raise ModelError("the precision is chosen once per loaded model: load it again")
+            if done is None:
+                self._requested = name
+
+    def _choose_precision(self, probe: torch.Tensor) -> None:
+        from photoorg.ml import precision
+
+        with self._precision_lock:
+            if self._requested is None:
+                return
+            requested, self._requested = self._requested, None
+            choice = precision.apply(self, requested, probe)
+            self.precision_choice, self.precision = choice, choice.precision
+        log.info("image tower: %s", choice.note)
+
     def encode_images(self, batch: torch.Tensor | list[torch.Tensor]) -> np.ndarray:
         """Normalised float32 embeddings, one row per image."""
         if isinstance(batch, list):
             batch = torch.stack(batch)
+        if self._requested is not None:  # the user's first photos are the fidelity probe
+            self._choose_precision(batch)
         with self._forward_lock, torch.inference_mode():
             features = self.model.encode_image(batch.to(self.device, self.dtype), normalize=True)
         return features.float().cpu().numpy()

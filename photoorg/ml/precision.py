@@ -33,12 +33,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from photoorg.config import PRECISIONS
 from photoorg.errors import ModelError
 
 if TYPE_CHECKING:
     from photoorg.ml.model import ClipModel
 
-PRECISIONS = ("auto", "fp32", "fp16", "bf16", "int8")
 FIDELITY = 0.99
 """Least cosine between a reduced-precision embedding and the fp32 one, on every probe."""
 PROBE_IMAGES = 8

@@ -15,18 +15,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoorg.config import DEFAULT_MODEL, Paths, resolve_home
+from photoorg.config import DEFAULT_MODEL, PRECISIONS, Paths, resolve_home
 from photoorg.errors import CatalogDamagedError, CatalogError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query
 from photoorg.services.indexing.pipeline import MODEL_SETTING, run_index
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.places import place_json
+from photoorg.services.query_vectors import QueryVectors
 from photoorg.services.search import Searcher
 from photoorg.services.thumbnails import ThumbnailRepair
 from photoorg.store import embeddings, photos
 from photoorg.store import tags as tag_store
 from photoorg.store.catalog import Catalog
+
+TEXT_TOWERS = "text-towers"
+"""Folder in the catalog for text towers exported to ONNX (``ml.text_onnx``)."""
 
 if TYPE_CHECKING:
     from photoorg.services.albums import Albums
@@ -44,6 +48,7 @@ class Library:
         model: str | None = None,
         device: str = "auto",
         workers: int | None = None,
+        precision: str = "auto",
     ) -> None:
         self.paths = Paths(resolve_home(home))
         self._notices: list[str] = []
@@ -52,9 +57,11 @@ class Library:
         self.catalog = self._open_catalog()
         self.device = device
         self.workers = workers
+        self.precision = precision  # of the image tower while indexing (ml.precision)
         self._model_name = model
         self._model: Any = None
         self._keeper: Any = None
+        self._queries: Any = None
         self._model_lock = threading.Lock()
 
     def _open_catalog(self) -> Catalog:
@@ -91,11 +98,17 @@ class Library:
         """The loaded ``ClipModel`` (imports torch on first call, which takes a moment)."""
         with self._model_lock:
             wanted = self.model_name
-            if self._model is None or self._model.id not in (wanted, self._spec_id(wanted)):
+            loaded = self._model
+            chosen = getattr(loaded, "precision_choice", None)
+            if (
+                loaded is None
+                or loaded.id not in (wanted, self._spec_id(wanted))
+                or (chosen is not None and chosen.requested != self.precision)
+            ):
                 from photoorg.ml.model import ClipModel
 
                 self._model = ClipModel.load(self.model_name, self.device)
-                self._keeper = None
+                self._keeper = self._queries = None
             return self._model
 
     @staticmethod
@@ -108,7 +121,7 @@ class Library:
         """Use a ``ClipModel`` built elsewhere (benchmarks with random weights, self-test)."""
         with self._model_lock:
             self._model_name = model.id
-            self._model, self._keeper = model, None
+            self._model, self._keeper, self._queries = model, None, None
 
     def model_needs_download(self) -> bool:
         """Whether the model's weights are missing from this computer (no network used)."""
@@ -136,22 +149,57 @@ class Library:
         self._spec_id(name)  # validate early
         self._model_name = name
 
+    def set_precision(self, name: str) -> None:
+        """Index at ``name`` from now on (auto, fp32, fp16, bf16, int8)."""
+        if name.strip().lower() not in PRECISIONS:
+            raise UsageError(f"unknown precision {name!r}: use {', '.join(PRECISIONS)}")
+        self.precision = name.strip().lower()
+
+    def encoded_space(self) -> tuple[str, int]:
+        """The model id and vector length that searches use, read off the stored vectors
+        when there are any: a text query then never waits for the model to load."""
+        model_id = self.model_name_id()
+        loaded = self._model
+        if loaded is not None and loaded.id == model_id:
+            return model_id, loaded.dim
+        dim = embeddings.dim(self.catalog.read, model_id)
+        if dim is None:
+            model = self.model()
+            return model.id, model.dim
+        return model_id, dim
+
     def _index_keeper(self, model: Any = None) -> Any:
-        """The keeper of ``model``'s index (default: the current model's).
+        """The keeper of ``model``'s index (default: the catalog's model, whose id and vector
+        length are read off the stored vectors, so a search need not load the model).
 
         A job passes the model it runs with: after a model change mid-job it must sync
         its own model's index, not load the new model and sync that one.
         """
-        model = model or self.model()
+        model_id, dim = (model.id, model.dim) if model is not None else self.encoded_space()
         with self._model_lock:
             keeper = self._keeper
-            if keeper is None or keeper.model_id != model.id:
+            if keeper is None or keeper.model_id != model_id:
                 from photoorg.services.indexing.index_keeper import IndexKeeper
 
-                keeper = IndexKeeper(self.catalog, self.paths, model.id, model.dim)
-                if self._model is not None and self._model.id == model.id:
+                keeper = IndexKeeper(self.catalog, self.paths, model_id, dim)
+                if model_id == self.model_name_id():
                     self._keeper = keeper
             return keeper
+
+    def query_vectors(self) -> QueryVectors:
+        """Text vectors for queries: stored, else the exported text tower, else the model."""
+        with self._model_lock:
+            if self._queries is None or self._queries.model_id != self.model_name_id():
+                towers = self.paths.home / TEXT_TOWERS
+                self._queries = QueryVectors(self.catalog, self.model_name_id(), towers, self.model)
+            return self._queries
+
+    def prepare_query_tower(self) -> bool:
+        """Export the text tower for torch-free queries, once per model (a few seconds)."""
+        try:
+            return self.query_vectors().prepare(self.model())
+        except ImportError:  # onnx missing: queries keep the full path
+            return False
 
     def notices(self) -> list[str]:
         """Repairs made since the last call (a salvaged catalog, a rebuilt index, remade
@@ -238,6 +286,19 @@ class Library:
         (the stages are in ``services.indexing.pipeline``)."""
         return run_index(self, folders, encode=encode, progress=progress, cancel=cancel)
 
+    def import_embeddings(self, folder: str | os.PathLike[str]) -> dict[str, Any]:
+        """Take the vectors of a ``spark-encode`` output for the photos they match
+        (path and sha256); a model that then covers the library becomes the catalog's."""
+        from photoorg.services.indexing.pipeline import adopt_model_if_complete
+        from photoorg.services.spark.import_job import import_embeddings
+
+        summary = import_embeddings(self.catalog, folder)
+        for model_id in summary["models"]:
+            adopt_model_if_complete(self, model_id)
+        with self._model_lock:
+            self._keeper = None  # the index is brought in step at the next search
+        return summary
+
     # -- reading the catalog ------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
@@ -245,6 +306,8 @@ class Library:
         result: dict[str, Any] = photos.counts(db)
         result["model"] = self.catalog.get_setting(MODEL_SETTING)
         result["encoded"] = embeddings.models(db)
+        if result["model"]:
+            result["precision"] = embeddings.precisions(db, result["model"])
         result["catalog"] = str(self.paths.home)
         return result
 

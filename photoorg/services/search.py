@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -41,6 +41,13 @@ OUTLIER_SDS = 1.0
 """How far above the typical photo a match must be, in robust standard deviations."""
 BEST_FRACTION = 0.7
 """And how far from the typical score towards the best one (this one usually decides)."""
+
+
+class Space(NamedTuple):
+    """Which vectors a search compares: the model's id and their length."""
+
+    id: str
+    dim: int
 
 
 def combine(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -102,8 +109,10 @@ class Searcher:
                     "filters alone give no scores"
                 )
             return self.browse(merged, limit=limit)
-        model = self.library.model()
-        vectors = self._term_vectors(parsed.terms, model)
+        # The model's id and vector length, not the model: a text query asked before, or
+        # one the exported text tower answers, never loads torch (services.query_vectors).
+        space = Space(*self.library.encoded_space())
+        vectors = self._term_vectors(parsed.terms, space)
         weights = np.array([t.weight for t in parsed.terms], np.float32)
         query_vector = combine(vectors, weights)
         if not query_vector.any():
@@ -117,12 +126,12 @@ class Searcher:
         k = min(len(index), max(limit * 4, 200) + len(excluded))
         ids, scores = index.search(query_vector, k, allowed=allowed)
         ids, scores = ids[0], scores[0]
-        sample = self._score_sample(model)
+        sample = self._score_sample(space)
         cutoff = min_score if min_score is not None else relevance_cutoff(sample @ query_vector)
         keep = scores >= cutoff
         negatives = [v for v, t in zip(vectors, parsed.terms, strict=True) if t.weight < 0]
         if negatives and keep.any():
-            candidate = embeddings.get(self.catalog.read, model.id, ids[keep].tolist(), model.dim)
+            candidate = embeddings.get(self.catalog.read, space.id, ids[keep].tolist(), space.dim)
             for negative in negatives:
                 negative_cut = relevance_cutoff(sample @ negative)
                 for pos in np.flatnonzero(keep):
@@ -171,17 +180,18 @@ class Searcher:
             hits.sort(key=lambda h: h.taken_at, reverse=True)
         return hits
 
-    def _term_vectors(self, terms: Sequence[Term], model: Any) -> np.ndarray:
+    def _term_vectors(self, terms: Sequence[Term], space: Space) -> np.ndarray:
         rows = []
         texts = [t.value for t in terms if t.kind == "text"]
-        text_vectors = dict(zip(texts, model.encode_texts(texts), strict=True)) if texts else {}
+        found = self.library.query_vectors().get(texts, space.dim) if texts else []
+        text_vectors = dict(zip(texts, found, strict=True))
         for term in terms:
             if term.kind == "text":
                 rows.append(text_vectors[term.value])
             elif term.kind == "photo":
-                rows.append(self._stored_vector(int(term.value), model))
+                rows.append(self._stored_vector(int(term.value), space))
             else:
-                rows.append(self._image_vector(Path(term.value), model))
+                rows.append(self._image_vector(Path(term.value), space))
         return np.stack(rows).astype(np.float32)
 
     def _example_ids(self, terms: Sequence[Term]) -> set[int]:
@@ -192,19 +202,21 @@ class Searcher:
             ids |= set(photos.photo_ids_by_path(self.catalog.read, paths).values())
         return ids
 
-    def _stored_vector(self, photo_id: int, model: Any) -> np.ndarray:
-        found = embeddings.get(self.catalog.read, model.id, [photo_id], model.dim)
+    def _stored_vector(self, photo_id: int, space: Space) -> np.ndarray:
+        found = embeddings.get(self.catalog.read, space.id, [photo_id], space.dim)
         if photo_id not in found:
             raise UsageError(f"photo {photo_id} is not in the catalog or not encoded yet")
         return found[photo_id]
 
-    def _image_vector(self, path: Path, model: Any) -> np.ndarray:
+    def _image_vector(self, path: Path, space: Space) -> np.ndarray:
         found = photos.photo_ids_by_path(self.catalog.read, [str(path)])
         if found:
-            stored = embeddings.get(self.catalog.read, model.id, [found[str(path)]], model.dim)
+            stored = embeddings.get(self.catalog.read, space.id, [found[str(path)]], space.dim)
             if stored:
                 return next(iter(stored.values()))
         from photoorg.media import decode  # Pillow and HEIF: only when a file is asked for
+
+        model = self.library.model()
 
         try:
             data = path.read_bytes()
@@ -216,15 +228,15 @@ class Searcher:
             raise UsageError(f"cannot use {path.name} as an example: {exc}") from exc
         return model.encode_images([model.prepare(upright)])[0]
 
-    def _score_sample(self, model: Any) -> np.ndarray:
+    def _score_sample(self, space: Space) -> np.ndarray:
         """Up to ``SAMPLE_SIZE`` stored vectors, to read score distributions from.
 
         Kept until the embeddings change, which the catalog's trigger-kept counter tells
         in one row read (counting the vectors cost ~90 ms per search at a million).
         """
-        key = (model.id, counters.counter(self.catalog.read, "embeddings"))
+        key = (space.id, counters.counter(self.catalog.read, "embeddings"))
         if self._sample is not None and self._sample[0] == key:
             return self._sample[1]
-        matrix = embeddings.sample(self.catalog.read, model.id, SAMPLE_SIZE, model.dim)
+        matrix = embeddings.sample(self.catalog.read, space.id, SAMPLE_SIZE, space.dim)
         self._sample = (key, matrix)
         return matrix

@@ -1,17 +1,10 @@
-"""SQL for vectors made elsewhere (a Spark job), and the precision stamped on each vector.
-
-``EMBEDDING_PRECISION`` is the migration that records, beside each vector, the precision
-the image tower ran at (fp32, fp16, bf16, int8); NULL marks vectors made before it was
-recorded.
-"""
+"""SQL for vectors made elsewhere (a Spark job): which catalogued photos they belong to."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlite_utils import Database
-
-EMBEDDING_PRECISION = "ALTER TABLE embeddings ADD COLUMN precision TEXT;"
 
 
 def photos_by_path_and_hash(db: Database, paths: Sequence[str]) -> dict[str, tuple[int, str]]:

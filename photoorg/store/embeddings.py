@@ -10,13 +10,37 @@ from sqlite_utils import Database
 STREAM_CHUNK = 8192
 
 
-def save(db: Database, model: str, ids: Sequence[int], vectors: np.ndarray) -> None:
+def save(
+    db: Database,
+    model: str,
+    ids: Sequence[int],
+    vectors: np.ndarray,
+    precision: str | Sequence[str | None] | None = None,
+) -> None:
+    """Store vectors, each stamped with the precision the image tower ran at."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    db.conn.executemany(
-        "INSERT INTO embeddings(photo_id, model, vector) VALUES (?, ?, ?) "
-        "ON CONFLICT(photo_id, model) DO UPDATE SET vector = excluded.vector",
-        [(int(i), model, v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
+    stamps = (
+        [precision] * len(ids) if precision is None or isinstance(precision, str) else precision
     )
+    db.conn.executemany(
+        "INSERT INTO embeddings(photo_id, model, vector, precision) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(photo_id, model) DO UPDATE SET vector = excluded.vector, "
+        "precision = excluded.precision",
+        [
+            (int(i), model, v.tobytes(), p)
+            for i, v, p in zip(ids, vectors, list(stamps), strict=True)
+        ],
+    )
+
+
+def precisions(db: Database, model: str) -> dict[str, int]:
+    """How many of ``model``'s vectors were made at each precision ("unrecorded": before)."""
+    rows = db.execute(
+        "SELECT coalesce(precision, 'unrecorded'), count(*) FROM embeddings WHERE model = ? "
+        "GROUP BY 1",
+        [model],
+    )
+    return dict(rows.fetchall())
 
 
 def count(db: Database, model: str) -> int:

@@ -168,9 +168,15 @@ CREATE TRIGGER tags_deleted AFTER DELETE ON tags
 BEGIN UPDATE counters SET value = value + 1 WHERE name = 'tags'; END;
 """
 
+M004_EMBEDDING_PRECISION = """
+-- The precision the image tower ran at for each vector (fp32, fp16, bf16, int8); NULL for
+-- vectors made before it was recorded (fp32 on a CPU, fp16 on CUDA).
+ALTER TABLE embeddings ADD COLUMN precision TEXT;
+"""
+
 # Each entry is one SQL script; the runner wraps it in a transaction with the
 # user_version bump. Append new migrations; never edit a released one.
 # Places and events (issue 14): each photo's place, events and their photos.
 M003_PLACES = PLACES_SCHEMA + EVENTS_SCHEMA
 
-MIGRATIONS: list[str] = [M001_INITIAL, M002_TAGGING, M003_PLACES]
+MIGRATIONS: list[str] = [M001_INITIAL, M002_TAGGING, M003_PLACES, M004_EMBEDDING_PRECISION]

@@ -15,12 +15,10 @@ from photoorg.media import decode as imaging
 from photoorg.ml import precision
 from photoorg.ml.model import ClipModel
 from tests.support import scenes as sc
+from tests.support.fidelity import top10_agreement
 from tests.support.tinyclip import all_queries, text_variants
 
 RENDERS = 10  # of each of the 36 scenes: a full caption's right answers are exactly 10
-TIE = 0.01
-"""Queries whose fp32 10th and 11th photos score closer than this are not counted:
-which of the two makes the top 10 is a coin toss for any encoder (5-8 % of them)."""
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +48,6 @@ def reference(tiny_clip_spec: str, pixels: torch.Tensor) -> tuple[np.ndarray, np
     return images, queries
 
 
-def top10_agreement(reduced: np.ndarray, reference: tuple[np.ndarray, np.ndarray]) -> float:
-    images, queries = reference
-    same, counted = 0, 0
-    for query in queries:
-        truth, found = images @ query, reduced @ query
-        order = np.argsort(-truth)
-        if truth[order[9]] - truth[order[10]] < TIE:
-            continue
-        counted += 1
-        same += set(order[:10]) == set(np.argsort(-found)[:10])
-    assert counted >= 0.8 * len(queries), "too few well-separated queries to judge"
-    return same / counted
-
-
 def offered() -> list[str]:
     return ["auto", *precision.candidates("auto", torch.device("cpu"))]
 
@@ -78,7 +62,7 @@ def test_reduced_precision_keeps_the_top_10(tiny_clip_spec, pixels, reference, r
     vectors = model.encode_images(pixels)
     cosines = np.sum(vectors * reference[0], axis=1)
     assert cosines.min() >= precision.FIDELITY  # on every photo, not just the probe
-    assert top10_agreement(vectors, reference) >= 0.95
+    assert top10_agreement(vectors, *reference) >= 0.95
 
 
 def break_int8(model: ClipModel) -> None:

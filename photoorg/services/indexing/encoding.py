@@ -58,7 +58,13 @@ class EmbeddingSink:
             # A photo deleted meanwhile (a concurrent rescan) would break the foreign key.
             alive = photos.existing_ids(db, self._ids)
             keep = [i for i, photo_id in enumerate(self._ids) if photo_id in alive]
-            embeddings.save(db, self.model.id, [self._ids[i] for i in keep], vectors[keep])
+            embeddings.save(
+                db,
+                self.model.id,
+                [self._ids[i] for i in keep],
+                vectors[keep],
+                self.model.precision,
+            )
         self.encoded += len(self._ids)
         self._ids, self._pixels = [], []
         self.progress("encoding", self.encoded, max(self.total, self.encoded))

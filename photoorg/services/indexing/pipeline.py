@@ -63,6 +63,7 @@ def run_index(
         encode_missing,
     )
 
+    model.request_precision(library.precision)  # chosen on the first batch it encodes
     sink = EmbeddingSink(catalog, model, default_batch_size(model), progress)
     summary = scanner.scan(
         roots,
@@ -81,6 +82,9 @@ def run_index(
     summary["encoded"] = sink.encoded + encoded
     summary["errors"] += failed
     summary["pending"] = 0
+    choice = model.precision_choice
+    summary["precision"] = model.precision
+    summary["precision_note"] = choice.note if choice is not None else model.precision
     adopt_model_if_complete(library, model.id)
     library._index_keeper(model).sync()
     library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)

@@ -81,7 +81,6 @@ def encode_partition(frames: Iterator[Any], name: str, device: str, precision: s
     import pandas as pd
 
     from photoorg.errors import ImageError
-    from photoorg.ml import precision as precisions
 
     try:
         from pyspark import TaskContext
@@ -94,7 +93,7 @@ def encode_partition(frames: Iterator[Any], name: str, device: str, precision: s
 
     torch.set_num_threads(max(1, threads))  # the task's share of the executor's cores
     model = _model(name, device, precision)
-    chosen = getattr(model, "_spark_precision", None)
+    model.request_precision(precision)  # chosen once per worker, on its first photos
     for frame in frames:
         rows: list[dict[str, Any]] = []
         ready: list[tuple[dict[str, Any], Any]] = []
@@ -105,14 +104,9 @@ def encode_partition(frames: Iterator[Any], name: str, device: str, precision: s
                 rows.append({"path": path, "error": str(exc) or type(exc).__name__})
         for start in range(0, len(ready), BATCH):
             chunk = ready[start : start + BATCH]
-            pixels = [p for _, p in chunk]
-            if chosen is None:  # decided once per worker, on its first photos
-                probe = torch.stack(pixels)
-                chosen = precisions.apply(model, precision, probe).precision
-                model._spark_precision = chosen
-            vectors = model.encode_images(pixels)
+            vectors = model.encode_images([p for _, p in chunk])
             for (row, _), vector in zip(chunk, vectors, strict=True):
-                row.update(model=model.id, precision=chosen, embedding=vector.tolist())
+                row.update(model=model.id, precision=model.precision, embedding=vector.tolist())
                 rows.append(row)
         names = [c.split()[0] for c in COLUMNS.split(", ")]
         out = pd.DataFrame(

@@ -37,7 +37,7 @@ def import_embeddings(catalog: Catalog, folder: str | Path) -> dict[str, Any]:
         good = [r for r in rows if r["error"] is None and r["embedding"] is not None]
         summary["failed"] += len(rows) - len(good)
         known = embedding_import.photos_by_path_and_hash(catalog.read, [r["path"] for r in good])
-        by_model: dict[str, tuple[list[int], list[list[float]]]] = {}
+        by_model: dict[str, tuple[list[int], list[list[float]], list[str | None]]] = {}
         for row in good:
             found = known.get(row["path"])
             if found is None:
@@ -45,12 +45,13 @@ def import_embeddings(catalog: Catalog, folder: str | Path) -> dict[str, Any]:
             elif found[1] != row["sha256"]:
                 summary["changed"] += 1
             else:
-                ids, vectors = by_model.setdefault(row["model"], ([], []))
+                ids, vectors, stamps = by_model.setdefault(row["model"], ([], [], []))
                 ids.append(found[0])
                 vectors.append(row["embedding"])
+                stamps.append(row["precision"])
         with catalog.write() as db:
-            for model, (ids, vectors) in by_model.items():
-                embeddings.save(db, model, ids, np.asarray(vectors, np.float32))
+            for model, (ids, vectors, stamps) in by_model.items():
+                embeddings.save(db, model, ids, np.asarray(vectors, np.float32), stamps)
                 summary["imported"] += len(ids)
                 summary["models"][model] = summary["models"].get(model, 0) + len(ids)
     return summary
