@@ -88,7 +88,7 @@ def main() -> None:
     made = time.perf_counter() - start
     files = [unique[i % len(unique)] for i in range(args.images)]
 
-    model = load_random_model(args.arch, args.device)  # fp16 on CUDA
+    model = load_random_model(args.arch, args.device, "fp16" if args.device == "cuda" else "fp32")
     pipeline = gpu_decode.GpuEncodePipeline(model, batch_size=args.batch, readers=args.readers)
     size = model.image_size
 

@@ -113,6 +113,7 @@ def build_window(
         settings=store,
         model=model or settings.model or None,
         device=settings.device,
+        precision=settings.precision,
         workers=settings.threads or None,
     )
     return MainWindow(ctx, store, settings)

@@ -46,6 +46,7 @@ class LibraryContext(QObject):
         model: str | None = None,
         device: str = "auto",
         workers: int | None = None,
+        precision: str = "auto",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -54,6 +55,7 @@ class LibraryContext(QObject):
         self.model_spec = model
         self.device = device
         self.workers = workers
+        self.precision = precision
         self.runner = TaskRunner()
         self.thumbnails = ThumbnailCache(self.runner, self)
         self.library: Library | None = None
@@ -94,12 +96,15 @@ class LibraryContext(QObject):
     def open(self) -> None:
         """Open the catalog on a worker; ``opened`` or ``open_failed`` follows."""
         home, model, device, workers = self.home, self.model_spec, self.device, self.workers
+        precision = self.precision
 
         def open_library() -> Library:
             with long_lived_imports():
                 from photoorg.services.library import Library  # numpy, sqlite: off the start path
 
-                library = Library(home, model=model, device=device, workers=workers)
+                library = Library(
+                    home, model=model, device=device, workers=workers, precision=precision
+                )
             self._opened_late = library  # close() closes it if the result is never delivered
             return library
 

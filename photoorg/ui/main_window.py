@@ -283,6 +283,10 @@ class MainWindow(QMainWindow):
         library = self.ctx.library
         if library is not None and new.threads != old.threads:
             library.workers = new.threads or None  # read when the next job starts
+        if new.precision != old.precision:
+            self.ctx.precision = new.precision  # a catalog opened later
+            if library is not None:
+                library.set_precision(new.precision)  # read when the next indexing starts
         if new.model and new.model != old.model:
             self.ctx.set_model(new.model)
         if new.device != old.device:

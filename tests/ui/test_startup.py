@@ -73,7 +73,11 @@ def test_settings_apply_and_window_state_is_restored(qtbot, make_window, tmp_pat
     dialog = window.commands.open_settings()
     dialog.thumbnail_size.setValue(224)
     dialog.threads.setValue(3)
+    dialog.precision.setCurrentIndex(dialog.precision.findData("int8"))
     dialog.accept()
+    assert window.ctx.precision == "int8"
+    if window.ctx.library is not None:
+        assert window.ctx.library.precision == "int8"  # the next indexing uses it
     assert window.browser.grid.thumbnail_size == 224
     assert window.store.value("thumbnail_size") in (224, "224")
     window.resize(790, 560)  # inside the offscreen screen (800x600): no clamping
@@ -91,6 +95,7 @@ def test_settings_apply_and_window_state_is_restored(qtbot, make_window, tmp_pat
     assert again.height() == size.height()
     assert sizes[0] > 0
     assert again.settings.thumbnail_size == 224 and again.settings.threads == 3
+    assert again.settings.precision == again.ctx.precision == "int8"
     again.shutdown()
 
 
