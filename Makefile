@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow lint format screenshot app clean
+.PHONY: run test test-slow test-spark lint format screenshot app clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ test: $(STAMP) lint
 
 test-slow: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m slow
+
+# The optional Spark extra (~500 MB, Java 17): its tests skip unless it is installed.
+test-spark: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/services/spark
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
