@@ -8,6 +8,7 @@ background runner, never from the GUI thread for anything slow.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,8 @@ from photoorg.services.thumbnails import ThumbnailRepair
 from photoorg.store import embeddings, photos
 from photoorg.store import tags as tag_store
 from photoorg.store.catalog import Catalog
+
+log = logging.getLogger(__name__)
 
 TEXT_TOWERS = "text-towers"
 """Folder in the catalog for text towers exported to ONNX (``ml.text_onnx``)."""
@@ -198,7 +201,8 @@ class Library:
         """Export the text tower for torch-free queries, once per model (a few seconds)."""
         try:
             return self.query_vectors().prepare(self.model())
-        except ImportError:  # onnx missing: queries keep the full path
+        except Exception as exc:  # onnx missing, an exotic tower: queries keep the full path
+            log.info("the text tower was not exported: %s", exc)
             return False
 
     def notices(self) -> list[str]:

@@ -8,6 +8,7 @@ through the full model. Whatever was encoded is stored for next time.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ import numpy as np
 
 from photoorg.store import prompt_vectors as label_store
 from photoorg.store.catalog import Catalog
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from photoorg.ml.model import ClipModel
@@ -44,8 +47,11 @@ class QueryVectors:
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             vectors = self.encode(missing)
-            with self.catalog.write() as db:
-                label_store.save_text_vectors(db, self.model_id, missing, vectors)
+            try:
+                with self.catalog.write() as db:
+                    label_store.save_text_vectors(db, self.model_id, missing, vectors)
+            except Exception as exc:  # a read-only or busy catalog: answer all the same
+                log.info("query vectors not stored: %s", exc)
             found.update(zip(missing, vectors, strict=True))
         if not texts:
             return np.zeros((0, dim), np.float32)
