@@ -1,0 +1,217 @@
+"""SQL for the text read in photos: the lines per photo, and the index that ``text:`` searches.
+
+What the matching must cope with, and how:
+
+- The recogniser often drops the spaces between Latin words ("CAFE ROMA" comes back as
+  "CAFEROMA"), and a user types either. So every line is stored a second time
+  *squashed* (Unicode NFKC, case-folded, all whitespace removed), queries are squashed
+  the same way, and a query matches where its squashed form is a substring of a
+  squashed line: "cafe roma", "CafeRoma" and "roma" all find "CAFEROMA".
+- Chinese has no spaces between words, so a word index (FTS5 ``unicode61``) would see a
+  whole sign as one token. The ``trigram`` tokenizer indexes every three characters and
+  answers substring queries of three or more characters from the index; it cannot
+  answer shorter ones, and a two-character word ("出口", "咖啡") is common in Chinese. Those
+  go to ``instr()`` over the squashed column: a scan, but of short strings, and only of
+  the photos that hold any text at all (the rows of photos without text are empty).
+- Lines are joined with a newline in the squashed column, so a query never matches
+  across the end of one line and the start of the next (two unrelated signs in one
+  photo must not spell a word together).
+
+Each photo gets one row once the text stage has looked at it, also when it held no text
+or was judged unlikely to hold any (``outcome = 'skipped'``), so the stage resumes where
+it stopped and a change of the reading setting knows what is left to read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from photoorg.store.photos import now_iso
+
+# Appended to the schema's migrations in phase 2 (the layout issue owns schema.py now).
+PHOTO_TEXT_SCHEMA = """
+-- The text read in a photo, one row per photo the text stage has looked at.
+-- outcome 'read': recognised (lines may be empty: no text found);
+-- outcome 'skipped': judged unlikely to hold text and not read (a later setting of
+-- "read every photo" reads these too). `reader` names the engine and its models, so a
+-- new recogniser can tell which rows it has not made.
+CREATE TABLE photo_text (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    reader TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('read', 'skipped')),
+    lines TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL DEFAULT '',
+    squashed TEXT NOT NULL DEFAULT '',
+    read_at TEXT NOT NULL
+);
+CREATE INDEX photo_text_outcome ON photo_text(outcome, reader);
+
+-- Substring index over the squashed text (queries of 3+ characters); an external
+-- content table, so the text is stored once, kept in step by the triggers below.
+CREATE VIRTUAL TABLE photo_text_fts USING fts5(
+    squashed, content='photo_text', content_rowid='photo_id', tokenize='trigram'
+);
+CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
+    INSERT INTO photo_text_fts(rowid, squashed) VALUES (new.photo_id, new.squashed);
+END;
+CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
+    INSERT INTO photo_text_fts(photo_text_fts, rowid, squashed)
+    VALUES ('delete', old.photo_id, old.squashed);
+END;
+CREATE TRIGGER photo_text_au AFTER UPDATE OF squashed ON photo_text BEGIN
+    INSERT INTO photo_text_fts(photo_text_fts, rowid, squashed)
+    VALUES ('delete', old.photo_id, old.squashed);
+    INSERT INTO photo_text_fts(rowid, squashed) VALUES (new.photo_id, new.squashed);
+END;
+"""
+
+TRIGRAM = 3  # the shortest query the trigram index can answer
+_WHITESPACE = re.compile(r"\s+")
+
+Point = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text found in a photo: what it says, where (four corners in pixels of
+    the upright photo, clockwise from top left), and how sure the recogniser was (0..1)."""
+
+    text: str
+    box: tuple[Point, Point, Point, Point]
+    confidence: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "box": [list(p) for p in self.box],
+            "confidence": self.confidence,
+        }
+
+    @classmethod
+    def from_json(cls, row: dict) -> TextLine:
+        corners = tuple((int(x), int(y)) for x, y in row["box"])
+        return cls(str(row["text"]), corners, float(row["confidence"]))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class PhotoText:
+    photo_id: int
+    reader: str
+    outcome: str
+    lines: tuple[TextLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def squash(text: str) -> str:
+    """What matching compares: NFKC (full-width letters become plain ones), case-folded,
+    without whitespace. ``squash("Cafe Roma") == squash("CAFEROMA") == "caferoma"``."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _squash_lines(lines: Sequence[TextLine]) -> str:
+    return "\n".join(s for s in (squash(line.text) for line in lines) if s)
+
+
+def save_read(db: Database, photo_id: int, reader: str, lines: Sequence[TextLine]) -> None:
+    """Record what was read in a photo (an empty ``lines`` records "no text")."""
+    _save(db, photo_id, reader, "read", lines)
+
+
+def save_skipped(db: Database, photo_id: int, reader: str) -> None:
+    """Record that a photo was judged unlikely to hold text and was not read."""
+    _save(db, photo_id, reader, "skipped", ())
+
+
+def _save(
+    db: Database, photo_id: int, reader: str, outcome: str, lines: Sequence[TextLine]
+) -> None:
+    db.execute(
+        "INSERT INTO photo_text(photo_id, reader, outcome, lines, text, squashed, read_at) "
+        "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos WHERE id = ?) "
+        "ON CONFLICT(photo_id) DO UPDATE SET reader = excluded.reader, "
+        "outcome = excluded.outcome, lines = excluded.lines, text = excluded.text, "
+        "squashed = excluded.squashed, read_at = excluded.read_at",
+        [
+            photo_id,
+            reader,
+            outcome,
+            json.dumps([line.to_json() for line in lines], ensure_ascii=False),
+            "\n".join(line.text for line in lines),
+            _squash_lines(lines),
+            now_iso(),
+            photo_id,
+        ],
+    )
+
+
+def text_of(db: Database, photo_id: int) -> PhotoText | None:
+    """The stored text of a photo, or None when the text stage has not looked at it."""
+    row = db.execute(
+        "SELECT reader, outcome, lines FROM photo_text WHERE photo_id = ?", [photo_id]
+    ).fetchone()
+    if row is None:
+        return None
+    lines = tuple(TextLine.from_json(item) for item in json.loads(row[2]))
+    return PhotoText(photo_id, row[0], row[1], lines)
+
+
+def photos_with_text(db: Database, phrase: str) -> set[int]:
+    """Ids of the photos whose text holds ``phrase``, ignoring case and whitespace.
+
+    Raises ValueError for a phrase with nothing but whitespace (it would match all).
+    """
+    key = squash(phrase)
+    if not key:
+        raise ValueError("text: needs a word or a phrase to look for")
+    if len(key) >= TRIGRAM:
+        rows = db.execute(
+            "SELECT rowid FROM photo_text_fts WHERE photo_text_fts MATCH ?",
+            ['"' + key.replace('"', '""') + '"'],
+        )
+    else:  # under three characters the trigram index cannot answer: scan the text rows
+        rows = db.execute(
+            "SELECT photo_id FROM photo_text WHERE squashed != '' AND instr(squashed, ?) > 0",
+            [key],
+        )
+    return {int(r[0]) for r in rows}
+
+
+def photos_with_any(db: Database, phrases: Iterable[str]) -> dict[str, set[int]]:
+    """``photos_with_text`` for several phrases at once, keyed by phrase."""
+    return {p: photos_with_text(db, p) for p in dict.fromkeys(phrases)}
+
+
+def pending_photo_ids(db: Database, reader: str, *, every: bool, limit: int) -> list[int]:
+    """Photos the text stage still has to look at, oldest id first.
+
+    Pending: never looked at, looked at by another reader, or (when ``every``) skipped
+    earlier as unlikely to hold text. Offline photos wait until they are back.
+    """
+    skipped = "OR t.outcome = 'skipped'" if every else ""
+    rows = db.execute(
+        "SELECT p.id FROM photos p LEFT JOIN photo_text t ON t.photo_id = p.id "
+        f"WHERE p.offline = 0 AND (t.photo_id IS NULL OR t.reader != ? {skipped}) "
+        "ORDER BY p.id LIMIT ?",
+        [reader, limit],
+    )
+    return [int(r[0]) for r in rows]
+
+
+def count_pending(db: Database, reader: str, *, every: bool) -> int:
+    skipped = "OR t.outcome = 'skipped'" if every else ""
+    return int(
+        db.execute(
+            "SELECT count(*) FROM photos p LEFT JOIN photo_text t ON t.photo_id = p.id "
+            f"WHERE p.offline = 0 AND (t.photo_id IS NULL OR t.reader != ? {skipped})",
+            [reader],
+        ).fetchone()[0]
+    )
