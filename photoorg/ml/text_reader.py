@@ -10,9 +10,9 @@ opencv-python-headless beside the opencv-python that other packages pull, two co
 
 Cost: detection dominates and costs the same whether a photo holds text or not, so
 reading every photo of a large library on a CPU is slow. Hence ``probe``: the same
-detector on a small copy of the photo (``PROBE_SIDE`` pixels on the long side) answers
-"is there any text here?" for a fraction of the price; only photos that pass are read
-at ``READ_SIDE``. What the probe misses (small text) and what it saves are measured by
+OCR on a small copy of the photo (``PROBE_SIDE`` pixels on the long side) answers
+"is there any text here?" for a third of the price; only photos that pass are read at
+``READ_SIDE``. What the probe misses (small text) and what it saves are measured by
 ``benchmarks/text_reading.py`` and written in docs/benchmarks.md.
 
 A caveat of opencv-python (not -headless): importing ``cv2`` points
@@ -43,8 +43,12 @@ READ_SIDE = 1280
 10 px high; 1280 keeps a sign across a tenth of a photo legible and detection ~4x
 cheaper than at RapidOCR's own limit of 2000."""
 
-PROBE_SIDE = 416
-"""Long side of the copy the probe looks at (a multiple of the detector's 32 px grid)."""
+PROBE_SIDE = 640
+"""Long side of the copy the probe looks at (a multiple of the detector's 32 px grid).
+Measured (benchmarks/bench_text.py): at 640 the probe passed 11 of 12 signs (missing
+one of three with glyphs 1.5 % of the photo's height) for about a third of a full
+read; at 416 it cost a sixth but passed only 8 of 12 (none at 1.5 %, 2 of 3 at 2.5 %).
+Neither passed a photo without text."""
 
 MIN_CONFIDENCE = 0.5
 """Lines the recogniser is less sure of are dropped (RapidOCR's own default cut)."""
@@ -83,8 +87,9 @@ class TextReader:
     The ONNX sessions load on first use (about a second), so making a reader is free.
     """
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int = 0, probe_side: int = PROBE_SIDE) -> None:
         self.threads = threads  # 0: onnxruntime's choice (all cores)
+        self.probe_side = probe_side
         self._engine: Any = None
         self._lock = threading.Lock()
 
@@ -113,7 +118,7 @@ class TextReader:
         also boxes round blobs and stripes, which the recogniser then reads as "O" or
         "8", lines that ``_keep`` drops.
         """
-        return bool(self._read_at(upright, PROBE_SIDE))
+        return bool(self._read_at(upright, self.probe_side))
 
     def _read_at(self, upright: Image.Image, long_side: int) -> list[TextLine]:
         scale, pixels = _scaled(upright, long_side)

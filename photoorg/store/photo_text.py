@@ -190,20 +190,20 @@ def photos_with_any(db: Database, phrases: Iterable[str]) -> dict[str, set[int]]
     return {p: photos_with_text(db, p) for p in dict.fromkeys(phrases)}
 
 
-def pending_photo_ids(db: Database, reader: str, *, every: bool, limit: int) -> list[int]:
-    """Photos the text stage still has to look at, oldest id first.
+def pending_photos(db: Database, reader: str, *, every: bool, limit: int) -> list[tuple[int, str]]:
+    """(id, path) of photos the text stage still has to look at, oldest id first.
 
     Pending: never looked at, looked at by another reader, or (when ``every``) skipped
     earlier as unlikely to hold text. Offline photos wait until they are back.
     """
     skipped = "OR t.outcome = 'skipped'" if every else ""
     rows = db.execute(
-        "SELECT p.id FROM photos p LEFT JOIN photo_text t ON t.photo_id = p.id "
+        "SELECT p.id, p.path FROM photos p LEFT JOIN photo_text t ON t.photo_id = p.id "
         f"WHERE p.offline = 0 AND (t.photo_id IS NULL OR t.reader != ? {skipped}) "
         "ORDER BY p.id LIMIT ?",
         [reader, limit],
     )
-    return [int(r[0]) for r in rows]
+    return [(int(r[0]), str(r[1])) for r in rows]
 
 
 def count_pending(db: Database, reader: str, *, every: bool) -> int:

@@ -125,17 +125,21 @@ def test_text_of_a_vanished_photo_is_not_stored(catalog):
     assert pt.text_of(catalog.read, 12345) is None
 
 
+def _pending(db, reader, *, every, limit):
+    return [photo_id for photo_id, _ in pt.pending_photos(db, reader, every=every, limit=limit)]
+
+
 def test_pending_photos_resume_and_follow_the_setting(catalog):
     ids = _add_photos(catalog, 4)
     read = catalog.read
-    assert pt.pending_photo_ids(read, READER, every=False, limit=10) == ids
+    assert _pending(read, READER, every=False, limit=10) == ids
     with catalog.write() as db:
         pt.save_read(db, ids[0], READER, [])
         pt.save_skipped(db, ids[1], READER)
-    assert pt.pending_photo_ids(catalog.read, READER, every=False, limit=10) == ids[2:]
+    assert _pending(catalog.read, READER, every=False, limit=10) == ids[2:]
     assert pt.count_pending(catalog.read, READER, every=False) == 2
     # "read every photo" also reads what "likely only" skipped
-    assert pt.pending_photo_ids(catalog.read, READER, every=True, limit=10) == [ids[1], *ids[2:]]
+    assert _pending(catalog.read, READER, every=True, limit=10) == [ids[1], *ids[2:]]
     # a new reader reads everything again
     assert pt.count_pending(catalog.read, "another-reader", every=False) == 4
-    assert pt.pending_photo_ids(catalog.read, READER, every=False, limit=1) == [ids[2]]
+    assert _pending(catalog.read, READER, every=False, limit=1) == [ids[2]]
