@@ -185,6 +185,27 @@ def photos_with_text(db: Database, phrase: str) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
+def text_clause(phrase: str, *, negated: bool = False) -> tuple[str, list[str]]:
+    """``(sql, params)``: a condition on ``photos p`` that holds when the photo's text
+    holds ``phrase`` (or, ``negated``, does not), for the search filters' WHERE clause.
+
+    Raises ValueError for a phrase with nothing but whitespace.
+    """
+    key = squash(phrase)
+    if not key:
+        raise ValueError("text: needs a word or a phrase to look for")
+    if len(key) >= TRIGRAM:
+        sql = "p.id IN (SELECT rowid FROM photo_text_fts WHERE photo_text_fts MATCH ?)"
+        params = ['"' + key.replace('"', '""') + '"']
+    else:
+        sql = (
+            "EXISTS (SELECT 1 FROM photo_text x WHERE x.photo_id = p.id "
+            "AND x.squashed != '' AND instr(x.squashed, ?) > 0)"
+        )
+        params = [key]
+    return (f"NOT ({sql})" if negated else sql), params
+
+
 def photos_with_any(db: Database, phrases: Iterable[str]) -> dict[str, set[int]]:
     """``photos_with_text`` for several phrases at once, keyed by phrase."""
     return {p: photos_with_text(db, p) for p in dict.fromkeys(phrases)}

@@ -143,3 +143,16 @@ def test_pending_photos_resume_and_follow_the_setting(catalog):
     # a new reader reads everything again
     assert pt.count_pending(catalog.read, "another-reader", every=False) == 4
     assert _pending(catalog.read, READER, every=False, limit=1) == [ids[2]]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"), [("cafe roma", {0}), ("咖啡", {1}), ("roma", {0, 3})]
+)
+def test_the_filter_clause_selects_what_the_lookup_finds_and_negates(library, query, expected):
+    catalog, ids = library
+    sql, params = pt.text_clause(query)
+    rows = catalog.read.execute(f"SELECT p.id FROM photos p WHERE {sql}", params)
+    assert {r[0] for r in rows} == {ids[i] for i in expected}
+    sql, params = pt.text_clause(query, negated=True)
+    rows = catalog.read.execute(f"SELECT p.id FROM photos p WHERE {sql}", params)
+    assert {r[0] for r in rows} == set(ids) - {ids[i] for i in expected}
