@@ -137,3 +137,18 @@ def test_a_local_folder_model_needs_nothing_from_the_hub(hub_cache):
     spec = ModelSpec.parse(tinyclip.local_dir_spec(folder))
     assert hub_text.text_tower_files(spec) is None
     assert hub_text.missing_repos(spec) == []
+
+
+def test_the_default_follows_the_language_and_the_figures():
+    english, chinese = model_list.default_for("en_US"), model_list.default_for("zh_CN")
+    assert model_list.find(english).languages == model_list.ENGLISH
+    assert model_list.find(chinese).languages == model_list.MULTILINGUAL
+    # the Chinese default is the best at Chinese retrieval among models at most twice
+    # the old default's image cost
+    old = model_list.find("ViT-B-32:laion2b_s34b_b79k")
+    affordable = [
+        m for m in model_list.MODELS if m.image_gflops <= 2 * old.image_gflops and m.zh_retrieval
+    ]
+    assert max(affordable, key=lambda m: m.zh_retrieval).name == chinese
+    english_choice = [m for m in affordable if m.languages == model_list.ENGLISH]
+    assert max(english_choice, key=lambda m: m.imagenet_zero_shot).name == english
