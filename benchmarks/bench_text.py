@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from photoorg.core import imaging
+from photoorg.media import decode as imaging
 from photoorg.ml.text_reader import PROBE_SIDE, READ_SIDE, TextReader
 from photoorg.store.photo_text import squash
 from tests.support import signs

@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image
 
 from photoorg.errors import ModelError
-from photoorg.store.photo_text import TextLine
+from photoorg.model.text import TextLine
 
 # The text-reading setting: read no photo, only photos the probe finds text in, or all.
 OFF, LIKELY, EVERY = "off", "likely", "every"

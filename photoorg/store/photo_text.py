@@ -28,87 +28,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from photoorg.model.text import PhotoText, TextLine
 from photoorg.store.photos import now_iso
-
-# Appended to the schema's migrations in phase 2 (the layout issue owns schema.py now).
-PHOTO_TEXT_SCHEMA = """
--- The text read in a photo, one row per photo the text stage has looked at.
--- outcome 'read': recognised (lines may be empty: no text found);
--- outcome 'skipped': judged unlikely to hold text and not read (a later setting of
--- "read every photo" reads these too). `reader` names the engine and its models, so a
--- new recogniser can tell which rows it has not made.
-CREATE TABLE photo_text (
-    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
-    reader TEXT NOT NULL,
-    outcome TEXT NOT NULL CHECK (outcome IN ('read', 'skipped')),
-    lines TEXT NOT NULL DEFAULT '[]',
-    text TEXT NOT NULL DEFAULT '',
-    squashed TEXT NOT NULL DEFAULT '',
-    read_at TEXT NOT NULL
-);
-CREATE INDEX photo_text_outcome ON photo_text(outcome, reader);
-
--- Substring index over the squashed text (queries of 3+ characters); an external
--- content table, so the text is stored once, kept in step by the triggers below.
-CREATE VIRTUAL TABLE photo_text_fts USING fts5(
-    squashed, content='photo_text', content_rowid='photo_id', tokenize='trigram'
-);
-CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
-    INSERT INTO photo_text_fts(rowid, squashed) VALUES (new.photo_id, new.squashed);
-END;
-CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
-    INSERT INTO photo_text_fts(photo_text_fts, rowid, squashed)
-    VALUES ('delete', old.photo_id, old.squashed);
-END;
-CREATE TRIGGER photo_text_au AFTER UPDATE OF squashed ON photo_text BEGIN
-    INSERT INTO photo_text_fts(photo_text_fts, rowid, squashed)
-    VALUES ('delete', old.photo_id, old.squashed);
-    INSERT INTO photo_text_fts(rowid, squashed) VALUES (new.photo_id, new.squashed);
-END;
-"""
 
 TRIGRAM = 3  # the shortest query the trigram index can answer
 _WHITESPACE = re.compile(r"\s+")
-
-Point = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class TextLine:
-    """One line of text found in a photo: what it says, where (four corners in pixels of
-    the upright photo, clockwise from top left), and how sure the recogniser was (0..1)."""
-
-    text: str
-    box: tuple[Point, Point, Point, Point]
-    confidence: float
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "text": self.text,
-            "box": [list(p) for p in self.box],
-            "confidence": self.confidence,
-        }
-
-    @classmethod
-    def from_json(cls, row: dict) -> TextLine:
-        corners = tuple((int(x), int(y)) for x, y in row["box"])
-        return cls(str(row["text"]), corners, float(row["confidence"]))  # type: ignore[arg-type]
-
-
-@dataclass(frozen=True)
-class PhotoText:
-    photo_id: int
-    reader: str
-    outcome: str
-    lines: tuple[TextLine, ...]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
 
 
 def squash(text: str) -> str:

@@ -20,7 +20,17 @@ from photoorg.store.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
-SKIPPED_TABLES = frozenset({"counters"})
+SKIPPED_TABLES = frozenset(
+    {
+        "counters",
+        # the text index (FTS5: the virtual table and its shadow tables)
+        "photo_text_fts",
+        "photo_text_fts_data",
+        "photo_text_fts_idx",
+        "photo_text_fts_docsize",
+        "photo_text_fts_config",
+    }
+)
 """Derived tables the new catalog's triggers recompute; copying them would double count."""
 _MAX_RESUMES = 64
 

@@ -179,4 +179,46 @@ ALTER TABLE embeddings ADD COLUMN precision TEXT;
 # Places and events (issue 14): each photo's place, events and their photos.
 M003_PLACES = PLACES_SCHEMA + EVENTS_SCHEMA
 
-MIGRATIONS: list[str] = [M001_INITIAL, M002_TAGGING, M003_PLACES, M004_EMBEDDING_PRECISION]
+M005_PHOTO_TEXT = """
+-- The text read in a photo, one row per photo the text stage has looked at.
+-- outcome 'read': recognised (lines may be empty: no text found);
+-- outcome 'skipped': judged unlikely to hold text and not read (a later setting of
+-- "read every photo" reads these too). `reader` names the engine and its models, so a
+-- new recogniser can tell which rows it has not made.
+CREATE TABLE photo_text (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    reader TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('read', 'skipped')),
+    lines TEXT NOT NULL DEFAULT '[]',
+    text TEXT NOT NULL DEFAULT '',
+    squashed TEXT NOT NULL DEFAULT '',
+    read_at TEXT NOT NULL
+);
+CREATE INDEX photo_text_outcome ON photo_text(outcome, reader);
+
+-- Substring index over the squashed text (queries of 3+ characters); an external
+-- content table, so the text is stored once, kept in step by the triggers below.
+CREATE VIRTUAL TABLE photo_text_fts USING fts5(
+    squashed, content='photo_text', content_rowid='photo_id', tokenize='trigram'
+);
+CREATE TRIGGER photo_text_ai AFTER INSERT ON photo_text BEGIN
+    INSERT INTO photo_text_fts(rowid, squashed) VALUES (new.photo_id, new.squashed);
+END;
+CREATE TRIGGER photo_text_ad AFTER DELETE ON photo_text BEGIN
+    INSERT INTO photo_text_fts(photo_text_fts, rowid, squashed)
+    VALUES ('delete', old.photo_id, old.squashed);
+END;
+CREATE TRIGGER photo_text_au AFTER UPDATE OF squashed ON photo_text BEGIN
+    INSERT INTO photo_text_fts(photo_text_fts, rowid, squashed)
+    VALUES ('delete', old.photo_id, old.squashed);
+    INSERT INTO photo_text_fts(rowid, squashed) VALUES (new.photo_id, new.squashed);
+END;
+"""
+
+MIGRATIONS: list[str] = [
+    M001_INITIAL,
+    M002_TAGGING,
+    M003_PLACES,
+    M004_EMBEDDING_PRECISION,
+    M005_PHOTO_TEXT,
+]

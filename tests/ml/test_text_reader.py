@@ -75,7 +75,6 @@ def test_importing_the_reader_leaves_qt_settings_alone(reader, read_signs):
 def test_text_search_finds_each_sign_and_nothing_else(tmp_path, read_signs):
     """The ground truth: every sign's words find that photo alone; unknown words none."""
     with Catalog(tmp_path / "c.sqlite3") as catalog:
-        catalog.db.conn.executescript(pt.PHOTO_TEXT_SCHEMA)  # phase 2: a migration
         ids = []
         with catalog.write() as db:
             root = photos.add_root(db, str(tmp_path))

@@ -10,9 +10,10 @@ import pytest
 import torch
 from PIL import Image
 
-from photoorg.core.labels import Label, to_toml
-from photoorg.core.library import Library
 from photoorg.ml.model import ClipModel
+from photoorg.model.label import Label
+from photoorg.services.library import Library
+from photoorg.services.tagging.label_sets import to_toml
 from tests.support import scenes as sc
 from tests.support import tinyclip
 from tests.support.tinymulti import ensure_tiny_multilingual, zh_caption

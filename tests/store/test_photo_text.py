@@ -17,7 +17,6 @@ def _line(text: str, confidence: float = 0.9) -> pt.TextLine:
 @pytest.fixture
 def catalog(tmp_path):
     with Catalog(tmp_path / "c.sqlite3") as catalog:
-        catalog.db.conn.executescript(pt.PHOTO_TEXT_SCHEMA)  # phase 2: a migration
         yield catalog
 
 

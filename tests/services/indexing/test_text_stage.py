@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from photoorg.core.jobs import CancelToken
-from photoorg.core.library import Library
 from photoorg.errors import Cancelled
 from photoorg.ml.text_reader import TextReader, reader_id
-from photoorg.services.text_stage import PHASE, read_text
+from photoorg.services.indexing.text_stage import PHASE, read_text
+from photoorg.services.jobs import CancelToken
+from photoorg.services.library import Library
 from photoorg.store import photo_text as pt
 from tests.support import signs
 
@@ -42,7 +42,6 @@ def scanned(tmp_path_factory):
         signs.render_plain(size=SIZE, seed=200 + i).save(path, quality=90)
         truth[str(path)] = None
     with Library(base / "catalog") as library:
-        library.catalog.db.conn.executescript(pt.PHOTO_TEXT_SCHEMA)  # phase 2: a migration
         library.index([folder], encode=False)
     return base, truth
 

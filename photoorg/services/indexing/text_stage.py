@@ -23,11 +23,12 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from photoorg.core import imaging
-from photoorg.core.jobs import CancelToken, Progress, no_progress
-from photoorg.core.scanner import in_order, read_bytes_stable
 from photoorg.errors import ImageError
+from photoorg.media import decode
+from photoorg.media.files import read_bytes_stable
 from photoorg.ml.text_reader import EVERY, OFF, POLICIES, READ_SIDE, TextReader, reader_id
+from photoorg.services.indexing.scanner import in_order
+from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import photo_text
 from photoorg.store.catalog import Catalog
 
@@ -76,11 +77,11 @@ def _decode(item: tuple[int, str]) -> tuple[int, Any]:
     photo_id, path = item
     try:
         data, _ = read_bytes_stable(path)
-        image = imaging.open_image(data, os.path.basename(path))
+        image = decode.open_image(data, os.path.basename(path))
         # Draft mode down to no less than 3/4 of the read size: the reader scales the
         # rest of the way, and decoding a 12 MP JPEG at full size would cost more
         # than reading it.
-        return photo_id, imaging.decode_upright(image, READ_SIDE * 3 // 4)
+        return photo_id, decode.decode_upright(image, READ_SIDE * 3 // 4)
     except (ImageError, OSError):
         return photo_id, None
 
