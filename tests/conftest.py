@@ -11,6 +11,9 @@ import pytest
 # No test needs a display, and without one Qt aborts the process: windows made by any
 # test (the window suite, the reliability suite's) go offscreen unless told otherwise.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Reading text costs ~0.4-2 s a photo on a CPU: indexing in tests reads none unless a
+# test asks (Library.index(read_text=...), TextReading.read(policy)).
+os.environ.setdefault("PHOTOORG_TEXT_READING", "off")
 
 # tests/ has no __init__.py (pytest's default rootdir import mode), so make the repo
 # root importable for ``tests.support``; a ``pythonpath = ["."]`` pytest setting would

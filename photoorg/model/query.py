@@ -25,6 +25,8 @@ LIST_FIELDS = (
     "places",
     "events",
     "photo_ids",
+    "texts",
+    "exclude_texts",
 )
 
 
@@ -50,6 +52,8 @@ class Filters:
     places: tuple[str, ...] = ()  # any of (a city, region or country name, any case)
     events: tuple[int, ...] = ()  # any of
     photo_ids: tuple[int, ...] = ()  # any of (the photos of a map cluster)
+    texts: tuple[str, ...] = ()  # all of: words or phrases in the photo's text
+    exclude_texts: tuple[str, ...] = ()  # none of
 
     def merged(self, other: Filters) -> Filters:
         """Both sets of conditions at once (CLI flags plus inline filters)."""
@@ -81,6 +85,8 @@ class Filters:
         parts += ["in " + " or ".join(self.places)] if self.places else []
         parts += [f"event #{e}" for e in self.events]
         parts += [f"{len(self.photo_ids)} chosen photos"] if self.photo_ids else []
+        parts += [f"text {t!r}" for t in self.texts]
+        parts += [f"not text {t!r}" for t in self.exclude_texts]
         return ", ".join(parts)
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from photoorg.services.albums import Albums
     from photoorg.services.places import Places
     from photoorg.services.tagging.service import Tagging
+    from photoorg.services.text_reading import TextReading
 
 
 class Library:
@@ -271,6 +272,19 @@ class Library:
         return Places(self)
 
     @cached_property
+    def text(self) -> TextReading:
+        """Text in photos: the reading setting, the stage, each photo's text."""
+        from photoorg.services.text_reading import TextReading
+
+        return TextReading(self)
+
+    def models(self) -> list[dict[str, Any]]:
+        """The curated models with their figures and whether each is on this computer."""
+        from photoorg.ml.model_list import listing
+
+        return listing()
+
+    @cached_property
     def albums(self) -> Albums:
         from photoorg.services.albums import Albums
 
@@ -283,12 +297,16 @@ class Library:
         folders: Sequence[str | os.PathLike[str]] = (),
         *,
         encode: bool = True,
+        read_text: str | None = None,
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
     ) -> dict[str, Any]:
         """Scan (and encode) ``folders``, adding them as roots; all roots when empty
-        (the stages are in ``services.indexing.pipeline``)."""
-        return run_index(self, folders, encode=encode, progress=progress, cancel=cancel)
+        (the stages are in ``services.indexing.pipeline``). ``read_text`` overrides the
+        text reading setting for this run (off, likely, every)."""
+        return run_index(
+            self, folders, encode=encode, read_text=read_text, progress=progress, cancel=cancel
+        )
 
     def import_embeddings(self, folder: str | os.PathLike[str]) -> dict[str, Any]:
         """Take the vectors of a ``spark-encode`` output for the photos they match
@@ -333,6 +351,7 @@ class Library:
         row["thumbnail"] = str(self.paths.thumbnail(row["sha256"]))
         row["tags"] = self.tags_of(photo_id)
         row["place"] = place_json(self.places.place_of(photo_id))
+        row["text"] = self.text.text_of(photo_id)
         return row
 
     def tags_of(self, photo_id: int) -> list[dict[str, Any]]:

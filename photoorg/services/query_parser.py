@@ -22,8 +22,9 @@ Filters (anywhere, each one token)
     that period: ``after`` is inclusive, ``before`` exclusive), ``folder: camera:
     album: type:`` (repeatable, any of), ``label:`` (repeatable, all of), ``-label:``
     (none of), ``has:gps`` / ``-has:gps``, ``place:NAME`` (a city, region or country,
-    English or Chinese, any case; repeatable, any of), ``event:ID`` (repeatable, any of).
-    Keys are case-insensitive.
+    English or Chinese, any case; repeatable, any of), ``event:ID`` (repeatable, any of), ``text:WORD`` / ``text:"a phrase"`` (the
+    photo's recognised text holds it, ignoring case and spaces; repeatable, all of) and
+    ``-text:`` (none of). Keys are case-insensitive.
 Dates and places in plain words
     Unquoted text also says when and where: "beach in Italy last summer" is the
     description "beach", a date range and the place Italy ("2019", "May 2008",
@@ -86,8 +87,9 @@ FILTER_KEYS = (
     "album",
     "place",
     "event",
+    "text",
 )
-_NEGATABLE = ("label", "has")
+_NEGATABLE = ("label", "has", "text")
 
 # re.ASCII everywhere: \d would accept digits such as '²' that int() then rejects.
 _SEGMENT = re.compile(r'"([^"]*)"|([^ "]+)|( +)|(")')
@@ -260,7 +262,7 @@ def _apply_filter(acc: dict[str, list], token: Token) -> bool:
     if not value:
         raise UsageError(f"filter '{key}:' needs a value, as in {name}:...")
     if negated and name not in _NEGATABLE:
-        raise UsageError(f"only label: and has: can be negated, not '{raw}'")
+        raise UsageError(f"only label:, has: and text: can be negated, not '{raw}'")
     if name in ("after", "before"):
         found = _date_start(value)
         if found is None:
@@ -280,6 +282,9 @@ def _apply_filter(acc: dict[str, list], token: Token) -> bool:
         if value.lower() != "gps":
             raise UsageError(f"'{raw}': has: knows only gps")
         acc["has_gps"].append(not negated)
+    elif name == "text":
+        # Matching ignores case and whitespace (store.photo_text.squash): keep it as typed.
+        acc["exclude_texts" if negated else "texts"].append(value)
     else:
         acc["exclude_labels" if negated else name + "s"].append(value)
     return True

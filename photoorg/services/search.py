@@ -30,7 +30,8 @@ import numpy as np
 from photoorg.errors import PhotoOrgError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query, Term
-from photoorg.store import counters, embeddings, photos
+from photoorg.services.text_fusion import fuse, text_strength
+from photoorg.store import counters, embeddings, photo_text, photos
 from photoorg.store import filters as sql_filters
 
 if TYPE_CHECKING:
@@ -143,7 +144,39 @@ class Searcher:
             for i, s in zip(ids[keep], scores[keep], strict=True)
             if int(i) not in excluded
         ]
+        chosen = self._with_text_matches(parsed.terms, chosen, query_vector, allowed, excluded)
         return self._hits(chosen[:limit], sort)
+
+    def _with_text_matches(
+        self,
+        terms: Sequence[Term],
+        chosen: list[tuple[int, float]],
+        query_vector: np.ndarray,
+        allowed: np.ndarray | None,
+        excluded: set[int],
+    ) -> list[tuple[int, float]]:
+        """Fuse the CLIP ranking with the photos whose text holds the query's words
+        (``services.text_fusion``): a photo of a sign saying the query ranks first."""
+        words = " ".join(t.value for t in terms if t.kind == "text" and t.weight > 0)
+        if not words:
+            return chosen
+        db = self.catalog.read
+        strength = text_strength(words, lambda phrase: photo_text.photos_with_text(db, phrase))
+        permitted = None if allowed is None else set(allowed.tolist())
+        strength = {
+            p: v
+            for p, v in strength.items()
+            if p not in excluded and (permitted is None or p in permitted)
+        }
+        if not strength:
+            return chosen
+        model = self.library.model()
+
+        def clip_scores(ids: Iterable[int]) -> dict[int, float]:
+            vectors = embeddings.get(db, model.id, list(ids), model.dim)
+            return {i: float(v @ query_vector) for i, v in vectors.items()}
+
+        return fuse(dict(chosen), strength, missing_score=clip_scores)
 
     def similar(
         self, examples: Sequence[str | os.PathLike[str] | int], *, limit: int = 50, **kwargs: Any

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlite_utils import Database
 
+from photoorg.errors import UsageError
+from photoorg.store import photo_text
 from photoorg.store.events import event_clause
 from photoorg.store.places import place_clause
 
@@ -105,6 +107,15 @@ def where(filters: Filters | None) -> tuple[str, list[Any]]:
         # One JSON parameter: a map cluster can hold more photos than SQLite has ?s.
         clauses.append("p.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filters.photo_ids)))
+    for phrase, negated in [(t, False) for t in filters.texts] + [
+        (t, True) for t in filters.exclude_texts
+    ]:
+        try:
+            clause, args = photo_text.text_clause(phrase, negated=negated)
+        except ValueError as exc:  # nothing but spaces: say so rather than match all
+            raise UsageError(str(exc)) from exc
+        clauses.append(clause)
+        params += args
     return " AND ".join(clauses), params
 
 

@@ -3,8 +3,8 @@ adopt the model once every photo has its vector, bring the vector index in step,
 import file keywords and re-tag (``Tagging.after_index``).
 
 Each stage is resumable and idempotent: a cancelled run keeps what it stored, and the
-next run picks up where it stopped. New stages (faces, text, places) go here, after
-encoding, each with its own progress phase.
+next run picks up where it stopped. New stages (faces, places) go here, after encoding,
+each with its own progress phase; the text stage (``text_stage``) runs last.
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ def run_index(
     folders: Sequence[str | os.PathLike[str]] = (),
     *,
     encode: bool = True,
+    read_text: str | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> dict[str, Any]:
-    """Scan (and encode) ``folders``, adding them as roots; all roots when empty."""
+    """Scan (and encode) ``folders``, adding them as roots; all roots when empty; then
+    read the text in photos as ``read_text`` (default: the catalog's setting) asks."""
     roots = library.add_roots(folders) if folders else library.roots()
     if not roots:
         raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
@@ -56,6 +58,7 @@ def run_index(
         if model_error:
             summary["model_error"] = model_error
         library.tagging.after_index(encoded=False, progress=progress, cancel=cancel)
+        summary["text"] = library.text.read(read_text, progress=progress, cancel=cancel)
         return summary
     from photoorg.services.indexing.encoding import (
         EmbeddingSink,
@@ -88,6 +91,8 @@ def run_index(
     adopt_model_if_complete(library, model.id)
     library._index_keeper(model).sync()
     library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
+    # Text last: it is the slowest stage on a CPU, and search and tags work without it.
+    summary["text"] = library.text.read(read_text, progress=progress, cancel=cancel)
     return summary
 
 
