@@ -17,7 +17,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     with open_library(args) as library:
         try:
-            summary = library.index(args.paths, encode=not args.no_encode, progress=bar)
+            summary = library.index(
+                args.paths, encode=not args.no_encode, read_text=args.text, progress=bar
+            )
             if not args.no_encode:
                 # Once per model: later searches from the shell then run without torch.
                 summary["query_tower"] = library.prepare_query_tower()
@@ -35,11 +37,18 @@ def cmd_index(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     keys = ("added", "updated", "moved", "removed", "unchanged", "errors", "encoded", "pending")
+    text = summary.get("text") or {}
     emit(
         args,
         summary,
         lambda: (
             ", ".join(f"{summary[k]} {k}" for k in keys)
+            + (
+                f"\ntext: {text['read']} read ({text['with_text']} with text), "
+                f"{text['skipped']} skipped as unlikely to hold text"
+                if text.get("read") or text.get("skipped")
+                else ""
+            )
             + "".join(f"\noffline (kept as it was): {r}" for r in summary["offline_roots"])
             + (f"\nimage tower: {summary['precision_note']}" if summary.get("encoded") else "")
         ),
@@ -95,7 +104,10 @@ def cmd_similar(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         info = library.info(args.path)
-    emit(args, info, lambda: "\n".join(f"{k:>15}: {v}" for k, v in info.items() if v is not None))
+    shown = dict(info)
+    if shown.get("text") is not None:  # the lines, not their boxes, on a terminal
+        shown["text"] = shown["text"]["text"].replace("\n", " | ") or shown["text"]["outcome"]
+    emit(args, info, lambda: "\n".join(f"{k:>15}: {v}" for k, v in shown.items() if v is not None))
     return 0
 
 
@@ -186,6 +198,12 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         choices=PRECISIONS,
         help="image tower precision (default auto: fp16 on a GPU; on a CPU int8 or bf16 when "
         "faster here and within cosine 0.99 of fp32, else fp32)",
+    )
+    p.add_argument(
+        "--text",
+        choices=("off", "likely", "every"),
+        help="read the text in photos for this run: off, likely (photos a quick look finds "
+        "text in) or every photo (default: the catalog's setting, see text-reading)",
     )
     p.set_defaults(run=cmd_index)
 

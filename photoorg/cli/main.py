@@ -15,6 +15,7 @@ from photoorg import __version__
 from photoorg.cli import (
     album_commands,
     library_commands,
+    model_commands,
     place_commands,
     spark_commands,
     tagging_commands,
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     album_commands.add_commands(sub, common)
     place_commands.add_commands(sub, common)
     spark_commands.add_commands(sub, common)
+    model_commands.add_commands(sub, common)
     _accept_unused_model_flags(parser)
     return parser
 
