@@ -54,7 +54,12 @@ def hub_files(spec: ModelSpec) -> HubFiles | None:
 
 
 def missing(spec: ModelSpec) -> bool:
-    """Whether a needed file is absent from the local Hugging Face cache (no network)."""
+    """Whether a needed file is absent from the local Hugging Face cache (no network):
+    the weights, and for a Hugging Face text tower its tokenizer and config too."""
+    from photoorg.ml import hub_text
+
+    if hub_text.missing_repos(spec):
+        return True
     files = hub_files(spec)
     if files is None:
         return False
@@ -75,8 +80,10 @@ def download(
     the next attempt), and ``ModelError``
     (saying what to fetch by hand) when the hub cannot be reached.
     """
+    from photoorg.ml import hub_text
+
     files = hub_files(spec)
-    if files is None:
+    if files is None and not hub_text.missing_repos(spec):
         return
     from huggingface_hub import hf_hub_download, try_to_load_from_cache
     from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
@@ -85,7 +92,13 @@ def download(
         unreachable = ConnectionError(f"{_hub_address()[0]} cannot be reached")
         raise ModelError(cannot_fetch(spec, unreachable))
     bar = _progress_bar(progress, cancelled)
-    for names in files.choices:
+    try:  # the text tower's tokenizer and config: small, fetched first
+        hub_text.download(spec, bar, cancelled)
+    except Cancelled:
+        raise
+    except Exception as exc:
+        raise ModelError(cannot_fetch(spec, exc)) from exc
+    for names in files.choices if files is not None else ():
         if any(isinstance(try_to_load_from_cache(files.repo, n), str) for n in names):
             continue
         for name in names:
@@ -131,9 +144,14 @@ def _hub_address() -> tuple[str, int]:
 
 def cannot_fetch(spec: ModelSpec, exc: BaseException) -> str:
     """What to tell a user whose model's weights are not here and could not be fetched."""
+    from photoorg.ml import hub_text
+
     files = hub_files(spec)
     repo = files.repo if files else None
     where = f"the Hugging Face repository {repo}" if repo else "its weights"
+    text_repos = hub_text.missing_repos(spec)
+    if text_repos:  # a Hugging Face text tower: its tokenizer comes from the hub too
+        where += " and the tokenizer files of " + ", ".join(text_repos)
     detail = str(exc).splitlines()[0] if str(exc) else "no detail"
     return (
         f"the weights of {spec.id} are not on this computer and could not be downloaded "

@@ -152,3 +152,15 @@ def test_the_default_follows_the_language_and_the_figures():
     assert max(affordable, key=lambda m: m.zh_retrieval).name == chinese
     english_choice = [m for m in affordable if m.languages == model_list.ENGLISH]
     assert max(english_choice, key=lambda m: m.imagenet_zero_shot).name == english
+
+
+def test_the_offline_check_and_its_message_cover_the_tokenizer(hub_cache):
+    xlm = "xlm-roberta-base-ViT-B-32:laion5b_s13b_b90k"
+    _put_weights(hub_cache, xlm)
+    spec = ModelSpec.parse(xlm)
+    assert weights.missing(spec)  # the weights are here, the tokenizer is not
+    message = weights.cannot_fetch(spec, ConnectionError("no network"))
+    assert "tokenizer files of xlm-roberta-base" in message
+    put_in_cache(hub_cache, "xlm-roberta-base", "tokenizer_config.json")
+    put_in_cache(hub_cache, "xlm-roberta-base", "config.json")
+    assert not weights.missing(spec)
