@@ -63,6 +63,13 @@ def reader_id() -> str:
     return f"rapidocr-onnxruntime {version} PP-OCRv4 @{READ_SIDE}"
 
 
+def available() -> bool:
+    """Whether the OCR engine is installed (rapidocr-onnxruntime needs Python < 3.13)."""
+    from importlib.util import find_spec
+
+    return find_spec("rapidocr_onnxruntime") is not None
+
+
 def _import_rapidocr() -> Any:
     """``rapidocr_onnxruntime.RapidOCR``, importing cv2 without letting it steer Qt."""
     saved = {k: v for k, v in os.environ.items() if k.startswith("QT_")}

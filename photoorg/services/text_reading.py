@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from photoorg.errors import UsageError
+from photoorg.ml import text_reader
 from photoorg.ml.text_reader import LIKELY, OFF, POLICIES, TextReader
 from photoorg.services.indexing.text_stage import read_text
 from photoorg.services.jobs import CancelToken, Progress, no_progress
@@ -55,6 +56,13 @@ class TextReading:
         """The text stage: read what ``policy`` (default: the setting) asks for."""
         policy = check_policy(policy) if policy else self.policy
         if policy == OFF:
+            return {"read": 0, "with_text": 0, "skipped": 0, "errors": 0}
+        if not text_reader.available():
+            with self.library._notices_lock:
+                self.library._notices.append(
+                    "text in photos is not read: rapidocr-onnxruntime is not installed "
+                    "(pip install rapidocr-onnxruntime==1.4.4; it needs Python < 3.13)"
+                )
             return {"read": 0, "with_text": 0, "skipped": 0, "errors": 0}
         return read_text(
             self.library.catalog,
