@@ -174,3 +174,23 @@ def test_space_previews_and_space_or_escape_returns(qtbot, make_window, catalog_
     assert window.photo_view.photo_id == window.browser.model.photo_id(1)
     qtbot.keyClick(window.photo_view, Qt.Key.Key_Space)
     assert window.pages.currentWidget() is window.browser
+
+
+def test_the_text_read_in_a_photo_is_shown_selectable(qtbot, make_window, tmp_path):
+    from photoorg.services.library import Library
+    from tests.support import signs
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    signs.render_sign(signs.ENGLISH_SIGNS[0], size=(640, 480), seed=1).save(photos / "s.jpg")
+    with Library(tmp_path / "catalog") as library:
+        library.text.set_policy("every")  # the test suite's default reads no text
+    window = make_window(tmp_path / "catalog")
+    window.indexing.index([str(photos)])
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 1, timeout=60_000)
+    wait_idle(qtbot, window, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.indexing.running, timeout=120_000)
+    open_row(qtbot, window, 0)
+    panel = window.photo_view.text_panel
+    qtbot.waitUntil(lambda: "CAFE" in panel.lines.toPlainText().upper(), timeout=START_TIMEOUT)
+    assert panel.lines.isReadOnly()

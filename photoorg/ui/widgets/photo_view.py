@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.metadata import describe_metadata
 from photoorg.ui.text import plain_label, tooltip
+from photoorg.ui.widgets.photo_text_panel import PhotoTextPanel
 
 PREVIEW_SIZE = 1600
 
@@ -193,6 +194,8 @@ class PhotoView(QWidget):
         add_row.addWidget(self.add_tag, 1)
         add_row.addWidget(self.add_tag_button)
         panel_layout.addLayout(add_row)
+        self.text_panel = PhotoTextPanel(panel)
+        panel_layout.addWidget(self.text_panel)
         panel_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setObjectName("infoScroll")
@@ -272,6 +275,7 @@ class PhotoView(QWidget):
         self.add_tag.addItems(sorted(labels, key=str.lower))
         self.add_tag.setEditText(current)
         self._show_tags(info.get("tags", []))
+        self.text_panel.show_text(info.get("text"))
 
     def _on_preview(self, generation: int, image: QImage) -> None:
         if generation != self._generation:
