@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from photoorg.config import DEFAULT_MODEL, DEFAULT_MULTILINGUAL_MODEL, default_model
 from photoorg.ml import hub_text, weights
 from photoorg.ml.spec import ModelSpec
 
@@ -146,8 +147,8 @@ MODELS: tuple[ModelEntry, ...] = tuple(
     )
 )
 
-DEFAULT_ENGLISH = "ViT-B-32-256:datacomp_s34b_b86k"
-DEFAULT_MULTILINGUAL = "xlm-roberta-base-ViT-B-32:laion5b_s13b_b90k"
+DEFAULT_ENGLISH = DEFAULT_MODEL
+DEFAULT_MULTILINGUAL = DEFAULT_MULTILINGUAL_MODEL
 
 
 def default_for(language: str) -> str:
@@ -160,7 +161,7 @@ def default_for(language: str) -> str:
     the old default's image cost; it pays 4 points of English zero-shot and a larger
     text tower (97 text GFLOPs per query against 6: some 0.1 s more per query on a CPU).
     """
-    return DEFAULT_ENGLISH if language.split("_")[0] == "en" else DEFAULT_MULTILINGUAL
+    return default_model(language)
 
 
 def find(name: str) -> ModelEntry | None:

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photoorg.config import DEFAULT_MODEL, PRECISIONS, Paths, resolve_home
+from photoorg.config import PRECISIONS, Paths, default_model, resolve_home
 from photoorg.errors import CatalogDamagedError, CatalogError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query
@@ -96,7 +96,7 @@ class Library:
     @property
     def model_name(self) -> str:
         """The model asked for, else the one the catalog was encoded with, else the default."""
-        return self._model_name or self.catalog.get_setting(MODEL_SETTING) or DEFAULT_MODEL
+        return self._model_name or self.catalog.get_setting(MODEL_SETTING) or default_model()
 
     def model(self) -> Any:
         """The loaded ``ClipModel`` (imports torch on first call, which takes a moment)."""

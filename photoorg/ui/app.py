@@ -19,12 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from photoorg import __version__
 from photoorg.config import APP_NAME
+from photoorg.ui import i18n
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.dialogs.settings import AppSettings
 from photoorg.ui.main_window import MainWindow
@@ -107,6 +108,9 @@ def build_window(
     protect_none()
     store = store if store is not None else open_settings_store()
     settings = AppSettings.load(store)
+    app = QCoreApplication.instance()
+    if app is not None:  # the window's language: the setting, else the system's
+        i18n.install(app, i18n.resolve(settings.language))
     home = catalog or settings.catalog or None
     ctx = LibraryContext(
         Path(home).expanduser() if home else None,

@@ -251,12 +251,23 @@ class Commands(AlbumCommands, LabelCommands):
 
         w = self.window
         roots = [path for path, _online in w.overview.roots] if w.overview else []
-        dialog = SettingsDialog(w.settings, roots, str(self.ctx.home or ""), w)
+        policy = w.overview.text_reading if w.overview else "likely"
+        dialog = SettingsDialog(w.settings, roots, str(self.ctx.home or ""), w, policy)
         dialog.add_root_requested.connect(w.add_folder)
         dialog.remove_root_requested.connect(lambda path: self.remove_root(path, dialog))
         dialog.accepted.connect(lambda: w.apply_settings(dialog.values()))
+        dialog.accepted.connect(lambda: self._set_text_reading(dialog.text_reading_value()))
+        self.ctx.runner.run_task(_model_rows, dialog.set_models, lambda _exc: None)
         dialog.open()
         return dialog
+
+    def _set_text_reading(self, policy: str) -> None:
+        if self.ctx.is_open:
+            self.ctx.call(
+                lambda lib: lib.text.set_policy(policy),
+                lambda _r: self.ctx.changed.emit(),
+                self._failed("Could not change the text reading setting"),
+            )
 
     def remove_root(self, path: str, dialog=None) -> None:
         if not self._confirm(
@@ -288,3 +299,10 @@ class Commands(AlbumCommands, LabelCommands):
         self.duplicates_dialog.raise_()
         self.duplicates_dialog.reload()
         return self.duplicates_dialog
+
+
+def _model_rows() -> list[dict]:
+    """Worker side: the curated model list (figures, and which are on this computer)."""
+    from photoorg.ml.model_list import listing
+
+    return listing()

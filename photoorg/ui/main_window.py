@@ -55,6 +55,7 @@ class LibraryOverview:
     albums: list[AlbumEntry]
     places: list[PlaceNode]
     events: list[EventEntry]
+    text_reading: str = "likely"  # which photos indexing reads the text of
 
 
 def load_overview(lib) -> LibraryOverview:
@@ -72,6 +73,7 @@ def load_overview(lib) -> LibraryOverview:
             EventEntry(e.id, e.name, e.photo_count, e.cover_photo_id)
             for e in lib.places.event_list()
         ],
+        text_reading=lib.text.policy,
     )
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.config import DEFAULT_MODEL
+from photoorg.config import default_model
 from photoorg.ui.dialogs.settings import choose_model_folder, list_with_buttons
 from photoorg.ui.text import plain_label
 
@@ -56,7 +56,7 @@ class FirstRunDialog(QDialog):
         folder_row = list_with_buttons(self.folders, add, remove)
 
         self.default_model = QRadioButton(
-            f"Standard model ({DEFAULT_MODEL}; downloaded once, about 600 MB, if not here yet)",
+            f"Standard model ({default_model()}; downloaded once if not here yet)",
             self,
         )
         self.local_model = QRadioButton("A model folder on this computer…", self)

@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.config import PRECISIONS
+from photoorg.ui.i18n import LANGUAGES
 from photoorg.ui.text import plain_label
 from photoorg.ui.widgets.grid import DEFAULT_THUMBNAIL, MAX_THUMBNAIL, MIN_THUMBNAIL
+from photoorg.ui.widgets.model_picker import ModelPicker
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISION_NAMES = (
@@ -46,6 +48,7 @@ class AppSettings:
     precision: str = "auto"  # of the image tower while indexing (ml.precision)
     threads: int = 0  # 0: one per core
     catalog: str = ""  # empty: $PHOTOORG_HOME or the platform's data folder
+    language: str = "system"  # the window's language: system, en or zh_CN
     thumbnail_size: int = DEFAULT_THUMBNAIL
     first_run_done: bool = False
 
@@ -69,6 +72,7 @@ class AppSettings:
             precision=precision if precision in PRECISIONS else "auto",
             threads=max(0, number("threads", 0)),
             catalog=text("catalog", ""),
+            language=text("language", "system"),
             thumbnail_size=min(
                 MAX_THUMBNAIL, max(MIN_THUMBNAIL, number("thumbnail_size", DEFAULT_THUMBNAIL))
             ),
@@ -81,6 +85,7 @@ class AppSettings:
         store.setValue("precision", self.precision)
         store.setValue("threads", self.threads)
         store.setValue("catalog", self.catalog)
+        store.setValue("language", self.language)
         store.setValue("thumbnail_size", self.thumbnail_size)
         store.setValue("first_run_done", "true" if self.first_run_done else "false")
         store.sync()
@@ -116,6 +121,7 @@ class SettingsDialog(QDialog):
         roots: list[str],
         catalog_in_use: str,
         parent: QWidget | None = None,
+        text_reading: str = "likely",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -123,9 +129,7 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(560)
         self._current = current
 
-        self.model = QLineEdit(current.model, self)
-        self.model.setObjectName("modelField")
-        self.model.setPlaceholderText("default: the catalog's model, or ViT-B-32:laion2b_s34b_b79k")
+        self.model = ModelPicker(current.model, self)
         choose_model = QPushButton("Folder…", self)
         choose_model.setToolTip("Use a model folder on this computer (local-dir:)")
         choose_model.clicked.connect(self._choose_model)
@@ -199,6 +203,30 @@ class SettingsDialog(QDialog):
         )
         form.addRow("Thumbnail size", self.thumbnail_size)
 
+        self.language = QComboBox(self)
+        self.language.setObjectName("languageBox")
+        self.language.addItem(self.tr("System language"), "system")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)  # each language named in itself
+        self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(
+            "",
+            plain_label(
+                self.tr("The new language is used from the next start."), self, object_name="hint"
+            ),
+        )
+        self.text_reading = QComboBox(self)
+        self.text_reading.setObjectName("textReadingBox")
+        for policy, text in (
+            ("off", self.tr("Off")),
+            ("likely", self.tr("Photos likely to hold text")),
+            ("every", self.tr("Every photo (slow: about a second a photo)")),
+        ):
+            self.text_reading.addItem(text, policy)
+        self.text_reading.setCurrentIndex(max(0, self.text_reading.findData(text_reading)))
+        form.addRow(self.tr("Read text in photos"), self.text_reading)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -211,13 +239,22 @@ class SettingsDialog(QDialog):
     def values(self) -> AppSettings:
         return replace(
             self._current,
-            model=self.model.text().strip(),
+            model=self.model.current_name(),
+            language=self.language.currentData(),
             device=self.device.currentData(),
             precision=self.precision.currentData(),
             threads=self.threads.value(),
             catalog=self.catalog.text().strip(),
             thumbnail_size=self.thumbnail_size.value(),
         )
+
+    def set_models(self, rows: list[dict]) -> None:
+        """The curated models with their figures (``Library.models()``, from a worker)."""
+        self.model.set_models(rows)
+
+    def text_reading_value(self) -> str:
+        """The catalog's text reading setting as chosen: off, likely or every."""
+        return str(self.text_reading.currentData())
 
     def set_roots(self, roots: list[str]) -> None:
         self.roots.clear()
@@ -226,7 +263,7 @@ class SettingsDialog(QDialog):
     def _choose_model(self) -> None:
         chosen = choose_model_folder(self)
         if chosen:
-            self.model.setText(chosen)
+            self.model.setEditText(chosen)
 
     def _choose_catalog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Catalog folder")
