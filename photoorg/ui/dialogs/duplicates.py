@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,8 @@ from photoorg.ui.context import LibraryContext
 from photoorg.ui.file_actions import copy_files
 from photoorg.ui.runner import ProgressRelay
 from photoorg.ui.text import human_size, plain_label, tooltip
+
+translate = QCoreApplication.translate
 
 CELL = 150
 PathRole = Qt.ItemDataRole.UserRole + 1
@@ -80,8 +82,12 @@ class DuplicatesDialog(QDialog):
         self.threshold.setSingleStep(0.01)
         self.threshold.setDecimals(2)
         self.threshold.setValue(0.95)
-        self.threshold.setPrefix("Similarity ≥ ")
-        self.threshold.setToolTip("How alike two photos must be to count as near-duplicates")
+        self.threshold.setPrefix(translate("DuplicatesDialog", "Similarity ≥ "))
+        self.threshold.setToolTip(
+            translate(
+                "DuplicatesDialog", "How alike two photos must be to count as near-duplicates"
+            )
+        )
         self.find_button = QPushButton("Find", self)
         self.find_button.clicked.connect(self.reload)
         self.status = plain_label("", self, object_name="hint")
@@ -100,11 +106,15 @@ class DuplicatesDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setWordWrap(True)
 
-        self.select_rest = QPushButton("Select the rest", self)
+        self.select_rest = QPushButton(translate("DuplicatesDialog", "Select the rest"), self)
         self.select_rest.setObjectName("selectRest")
-        self.select_rest.setToolTip("Tick every photo but the best of each group")
+        self.select_rest.setToolTip(
+            translate("DuplicatesDialog", "Tick every photo but the best of each group")
+        )
         self.select_rest.clicked.connect(self.tick_all_but_best)
-        self.move_button = QPushButton("Move ticked to folder…", self)
+        self.move_button = QPushButton(
+            translate("DuplicatesDialog", "Move ticked to folder…"), self
+        )
         self.move_button.setObjectName("moveTicked")
         self.move_button.clicked.connect(self._move_ticked)
         close = QPushButton("Close", self)
@@ -123,7 +133,7 @@ class DuplicatesDialog(QDialog):
     def reload(self) -> None:
         threshold = self.threshold.value()
         self.loading = True
-        self.status.setText("Looking for duplicates…")
+        self.status.setText(translate("DuplicatesDialog", "Looking for duplicates…"))
         self.find_button.setEnabled(False)
         self._token = token = self._ctx.cancel_token()
         progress = self._relay.callback()
@@ -137,7 +147,11 @@ class DuplicatesDialog(QDialog):
 
     def _show_progress(self, _phase: str, done: int, total: int) -> None:
         if self.loading and total:
-            self.status.setText(f"Comparing photos… {done:,} of {total:,}")
+            self.status.setText(
+                translate("DuplicatesDialog", "Comparing photos… {0:,} of {1:,}").format(
+                    done, total
+                )
+            )
 
     def done(self, result: int) -> None:
         """Closing the dialog stops a search for duplicates still on its way."""
@@ -149,7 +163,9 @@ class DuplicatesDialog(QDialog):
         self.loading = False
         self.find_button.setEnabled(True)
         self.status.setText(
-            "Stopped." if isinstance(exc, Cancelled) else f"Could not look for duplicates: {exc}"
+            translate("DuplicatesDialog", "Stopped.")
+            if isinstance(exc, Cancelled)
+            else translate("DuplicatesDialog", "Could not look for duplicates: {0}").format(exc)
         )
 
     def _on_groups(self, groups: list[dict[str, Any]]) -> None:
@@ -158,18 +174,27 @@ class DuplicatesDialog(QDialog):
         self.groups = groups
         exact = sum(1 for g in groups if g["kind"] == "exact")
         self.status.setText(
-            f"{exact} group{'s' if exact != 1 else ''} of exact copies, "
-            f"{len(groups) - exact} of near-duplicates"
+            QCoreApplication.translate(
+                "DuplicatesDialog", "%n group(s) of exact copies", None, exact
+            )
+            + translate("DuplicatesDialog", ", {0} of near-duplicates").format(len(groups) - exact)
             if groups
-            else "No duplicates found."
+            else translate("DuplicatesDialog", "No duplicates found.")
         )
         width = max((len(g["photos"]) for g in groups), default=0)
         self.table.clear()
         self.table.setRowCount(len(groups))
         self.table.setColumnCount(width)
-        self.table.setHorizontalHeaderLabels(["Best"] + [""] * max(0, width - 1))
+        self.table.setHorizontalHeaderLabels(
+            [translate("DuplicatesDialog", "Best")] + [""] * max(0, width - 1)
+        )
         self.table.setVerticalHeaderLabels(
-            ["Exact copies" if g["kind"] == "exact" else "Look alike" for g in groups]
+            [
+                translate("DuplicatesDialog", "Exact copies")
+                if g["kind"] == "exact"
+                else translate("DuplicatesDialog", "Look alike")
+                for g in groups
+            ]
         )
         for row, group in enumerate(groups):
             for column, photo in enumerate(group["photos"]):
@@ -210,15 +235,21 @@ class DuplicatesDialog(QDialog):
     def _move_ticked(self) -> None:
         paths = self.ticked_paths()
         if not paths:
-            self.status.setText("Tick the photos to move first (or use Select the rest).")
+            self.status.setText(
+                translate(
+                    "DuplicatesDialog", "Tick the photos to move first (or use Select the rest)."
+                )
+            )
             return
-        folder = QFileDialog.getExistingDirectory(self, "Move ticked photos to")
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("DuplicatesDialog", "Move ticked photos to")
+        )
         if not folder:
             return
         self.move_to(paths, folder)
 
     def move_to(self, paths: list[str], folder: str) -> None:
-        self.status.setText(f"Moving {len(paths)} photos…")
+        self.status.setText(translate("DuplicatesDialog", "Moving {0} photos…").format(len(paths)))
         self._ctx.runner.run_task(
             lambda: copy_files(paths, folder, move=True),
             lambda report: (self.status.setText(report.summary("Moved")), self.moved.emit()),

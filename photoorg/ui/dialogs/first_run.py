@@ -7,7 +7,7 @@ to pick a local model folder; browsing by folder and date works meanwhile.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -28,27 +28,31 @@ from photoorg.config import default_model
 from photoorg.ui.dialogs.settings import choose_model_folder, list_with_buttons
 from photoorg.ui.text import plain_label
 
-WELCOME = (
-    "PhotoOrg finds photos by what is in them: type “kids on a beach at sunset” and the "
-    "matching photos come first. Everything stays on this computer.\n\n"
-    "Choose the folders that hold your photos. They are read, never changed."
-)
+translate = QCoreApplication.translate
 
 
 class FirstRunDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstRunDialog")
-        self.setWindowTitle("Welcome to PhotoOrg")
+        self.setWindowTitle(translate("FirstRunDialog", "Welcome to PhotoOrg"))
         self.setMinimumWidth(520)
-        title = plain_label("Welcome to PhotoOrg", self, object_name="dialogTitle")
-        intro = plain_label(WELCOME, self)
+        title = plain_label(
+            translate("FirstRunDialog", "Welcome to PhotoOrg"), self, object_name="dialogTitle"
+        )
+        intro = plain_label(
+            translate(
+                "FirstRunDialog",
+                "PhotoOrg finds photos by what is in them: type “kids on a beach at sunset” and the matching photos come first. Everything stays on this computer.\n\nChoose the folders that hold your photos. They are read, never changed.",  # noqa: E501
+            ),
+            self,
+        )
         intro.setWordWrap(True)
 
         self.folders = QListWidget(self)
         self.folders.setObjectName("firstRunFolders")
         self.folders.setMinimumHeight(90)
-        add = QPushButton("Add Folder…", self)
+        add = QPushButton(translate("FirstRunDialog", "Add Folder…"), self)
         add.setObjectName("firstRunAddFolder")
         add.clicked.connect(self.choose_folder)
         remove = QPushButton("Remove", self)
@@ -56,10 +60,14 @@ class FirstRunDialog(QDialog):
         folder_row = list_with_buttons(self.folders, add, remove)
 
         self.default_model = QRadioButton(
-            f"Standard model ({default_model()}; downloaded once if not here yet)",
+            translate(
+                "FirstRunDialog", "Standard model ({0}; downloaded once if not here yet)"
+            ).format(default_model()),
             self,
         )
-        self.local_model = QRadioButton("A model folder on this computer…", self)
+        self.local_model = QRadioButton(
+            translate("FirstRunDialog", "A model folder on this computer…"), self
+        )
         self.default_model.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.default_model)
@@ -98,7 +106,9 @@ class FirstRunDialog(QDialog):
         return self._model if self.local_model.isChecked() else ""
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("FirstRunDialog", "Choose a photo folder")
+        )
         if folder and folder not in self.chosen_folders():
             self.folders.addItem(folder)
 
@@ -122,7 +132,7 @@ class Banner(QFrame):
         self.message = plain_label("", self, object_name="bannerText")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.action_button = QPushButton("Choose Model Folder…", self)
+        self.action_button = QPushButton(translate("Banner", "Choose Model Folder…"), self)
         self.action_button.setObjectName("bannerAction")
         self.retry_button = QPushButton("Retry", self)
         self.progress = QProgressBar(self)
@@ -157,10 +167,16 @@ class Banner(QFrame):
         if total > 0:  # QProgressBar holds ints: count in KiB to stay below 2**31
             self.progress.setRange(0, max(1, total // 1024))
             self.progress.setValue(done // 1024)
-            self.message.setText(f"Downloading the model: {_mb(done)} of {_mb(total)}")
+            self.message.setText(
+                translate("Banner", "Downloading the model: {0} of {1}").format(
+                    _mb(done), _mb(total)
+                )
+            )
         else:
             self.progress.setRange(0, 0)  # busy: size not known yet
-            self.message.setText(f"Downloading the model: {_mb(done)}")
+            self.message.setText(
+                translate("Banner", "Downloading the model: {0}").format(_mb(done))
+            )
         self.show()
 
 

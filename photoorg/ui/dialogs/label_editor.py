@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +32,8 @@ from photoorg.ui.context import LibraryContext
 from photoorg.ui.photo_model import PhotoListModel, PhotoRows, rows_from_hits
 from photoorg.ui.text import plain_label
 from photoorg.ui.widgets.grid import PhotoGrid
+
+translate = QCoreApplication.translate
 
 PREVIEW_DEBOUNCE_MS = 300
 PREVIEW_LIMIT = 120
@@ -103,23 +105,29 @@ class LabelEditor(QDialog):
         self.prompts = QPlainTextEdit(self)
         self.prompts.setObjectName("labelPrompts")
         self.prompts.setPlaceholderText(
-            "One prompt per line; {} stands for the name, e.g. a photo of a {}."
+            translate(
+                "LabelEditor", "One prompt per line; {} stands for the name, e.g. a photo of a {}."
+            )
         )
         self.prompts.setFixedHeight(90)
         self.negative = QPlainTextEdit(self)
         self.negative.setObjectName("labelNegative")
-        self.negative.setPlaceholderText("Optional: what this label is not, one per line")
+        self.negative.setPlaceholderText(
+            translate("LabelEditor", "Optional: what this label is not, one per line")
+        )
         self.negative.setFixedHeight(60)
         self.threshold = QDoubleSpinBox(self)
         self.threshold.setObjectName("labelThreshold")
         self.threshold.setRange(AUTO_THRESHOLD, 1.0)
         self.threshold.setDecimals(3)
         self.threshold.setSingleStep(0.01)
-        self.threshold.setSpecialValueText("auto (learned)")
-        self.enabled = QCheckBox("Tag photos automatically", self)
+        self.threshold.setSpecialValueText(translate("LabelEditor", "auto (learned)"))
+        self.enabled = QCheckBox(translate("LabelEditor", "Tag photos automatically"), self)
         self.enabled.setChecked(True)
         self.group = QLineEdit(self)
-        self.group.setPlaceholderText("Optional: at most one label of this group per photo")
+        self.group.setPlaceholderText(
+            translate("LabelEditor", "Optional: at most one label of this group per photo")
+        )
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Parent", self.parent_box)
@@ -127,10 +135,10 @@ class LabelEditor(QDialog):
         form.addRow("Not", self.negative)
         form.addRow("Threshold", self.threshold)
         form.addRow("", self.enabled)
-        form.addRow("Exclusive group", self.group)
+        form.addRow(translate("LabelEditor", "Exclusive group"), self.group)
         self.error = plain_label("", self, object_name="errorText")
         self.error.setWordWrap(True)
-        self.save_button = QPushButton("Save Label", self)
+        self.save_button = QPushButton(translate("LabelEditor", "Save Label"), self)
         self.save_button.setObjectName("saveLabel")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -140,9 +148,9 @@ class LabelEditor(QDialog):
         self.preview = PhotoGrid(self)
         self.preview.set_thumbnail_size(112)
         self.preview.setModel(self.preview_model)
-        self.confirm_button = QPushButton("✓ Yes, this is it", self)
+        self.confirm_button = QPushButton(translate("LabelEditor", "✓ Yes, this is it"), self)
         self.confirm_button.setObjectName("confirmExample")
-        self.reject_button = QPushButton("✗ No, it is not", self)
+        self.reject_button = QPushButton(translate("LabelEditor", "✗ No, it is not"), self)
         self.reject_button.setObjectName("rejectExample")
         self.confirm_button.clicked.connect(lambda: self.decide_selected("confirmed"))
         self.reject_button.clicked.connect(lambda: self.decide_selected("rejected"))
@@ -283,7 +291,7 @@ class LabelEditor(QDialog):
         label = self.label_from_form()
         self._generation += 1
         generation = self._generation
-        self.count_label.setText("Looking…")
+        self.count_label.setText(translate("LabelEditor", "Looking…"))
         self._ctx.call(
             lambda lib: run_preview(lib, label),
             lambda result: self._on_preview(generation, *result),
@@ -298,8 +306,10 @@ class LabelEditor(QDialog):
         self.preview_count = count
         if closest:
             self.count_label.setText(
-                "No photo reaches the threshold. The closest are shown:"
-                " confirm the right ones to teach the label."
+                translate(
+                    "LabelEditor",
+                    "No photo reaches the threshold. The closest are shown: confirm the right ones to teach the label.",  # noqa: E501
+                )
             )
         else:
             self.count_label.setText(
@@ -354,7 +364,9 @@ class LabelEditor(QDialog):
         name = self._editing
         ids = [self.preview_model.photo_id(r) for r in self.preview.selected_rows()]
         if name is None or not ids:
-            self.error.setText("Save the label and select photos in the preview first.")
+            self.error.setText(
+                translate("LabelEditor", "Save the label and select photos in the preview first.")
+            )
             return
         self._ctx.call(
             lambda lib: lib.tagging.set_decision(ids, name, decision),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +30,8 @@ from photoorg.ui.i18n import LANGUAGES
 from photoorg.ui.text import plain_label
 from photoorg.ui.widgets.grid import DEFAULT_THUMBNAIL, MAX_THUMBNAIL, MIN_THUMBNAIL
 from photoorg.ui.widgets.model_picker import ModelPicker
+
+translate = QCoreApplication.translate
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 PRECISION_NAMES = (
@@ -106,7 +108,11 @@ def list_with_buttons(items: QWidget, *buttons: QPushButton) -> QHBoxLayout:
 def choose_model_folder(parent: QWidget | None) -> str | None:
     """Ask for a local open_clip model folder; returns a ``local-dir:`` model name."""
     folder = QFileDialog.getExistingDirectory(
-        parent, "Choose a model folder (with open_clip_config.json and open_clip_model.safetensors)"
+        parent,
+        translate(
+            "settings",
+            "Choose a model folder (with open_clip_config.json and open_clip_model.safetensors)",
+        ),
     )
     return f"local-dir:{folder}" if folder else None
 
@@ -130,8 +136,10 @@ class SettingsDialog(QDialog):
         self._current = current
 
         self.model = ModelPicker(current.model, self)
-        choose_model = QPushButton("Folder…", self)
-        choose_model.setToolTip("Use a model folder on this computer (local-dir:)")
+        choose_model = QPushButton(translate("SettingsDialog", "Folder…"), self)
+        choose_model.setToolTip(
+            translate("SettingsDialog", "Use a model folder on this computer (local-dir:)")
+        )
         choose_model.clicked.connect(self._choose_model)
         model_row = QHBoxLayout()
         model_row.addWidget(self.model, 1)
@@ -139,9 +147,13 @@ class SettingsDialog(QDialog):
 
         self.device = QComboBox(self)
         self.device.setObjectName("deviceBox")
-        for device, text in zip(
-            DEVICES, ("Automatic", "CPU", "NVIDIA GPU (CUDA)", "Apple GPU (MPS)"), strict=True
-        ):
+        device_names = (
+            translate("SettingsDialog", "Automatic"),
+            "CPU",
+            translate("SettingsDialog", "NVIDIA GPU (CUDA)"),
+            translate("SettingsDialog", "Apple GPU (MPS)"),
+        )
+        for device, text in zip(DEVICES, device_names, strict=True):
             self.device.addItem(text, device)
         self.device.setCurrentIndex(max(0, DEVICES.index(current.device)))
 
@@ -158,24 +170,28 @@ class SettingsDialog(QDialog):
         self.threads = QSpinBox(self)
         self.threads.setObjectName("threadsBox")
         self.threads.setRange(0, 64)
-        self.threads.setSpecialValueText("One per core")
+        self.threads.setSpecialValueText(translate("SettingsDialog", "One per core"))
         self.threads.setValue(current.threads)
 
         self.roots = QListWidget(self)
         self.roots.setObjectName("rootsList")
         self.roots.addItems(roots)  # QListWidget item text is plain text
         self.roots.setMaximumHeight(110)
-        add_root = QPushButton("Add…", self)
+        add_root = QPushButton(translate("SettingsDialog", "Add…"), self)
         add_root.clicked.connect(self.add_root_requested)
         remove_root = QPushButton("Remove", self)
-        remove_root.setToolTip("Forget this folder's photos in the catalog (the files stay)")
+        remove_root.setToolTip(
+            translate(
+                "SettingsDialog", "Forget this folder's photos in the catalog (the files stay)"
+            )
+        )
         remove_root.clicked.connect(self._remove_root)
         roots_row = list_with_buttons(self.roots, add_root, remove_root)
 
         self.catalog = QLineEdit(current.catalog, self)
         self.catalog.setObjectName("catalogField")
         self.catalog.setPlaceholderText(catalog_in_use)
-        choose_catalog = QPushButton("Choose…", self)
+        choose_catalog = QPushButton(translate("SettingsDialog", "Choose…"), self)
         choose_catalog.clicked.connect(self._choose_catalog)
         catalog_row = QHBoxLayout()
         catalog_row.addWidget(self.catalog, 1)
@@ -193,15 +209,17 @@ class SettingsDialog(QDialog):
         form.addRow("Device", self.device)
         form.addRow("Precision", self.precision)
         form.addRow("Threads", self.threads)
-        form.addRow("Photo folders", roots_row)
-        form.addRow("Catalog folder", catalog_row)
+        form.addRow(translate("SettingsDialog", "Photo folders"), roots_row)
+        form.addRow(translate("SettingsDialog", "Catalog folder"), catalog_row)
         form.addRow(
             "",
             plain_label(
-                "A new catalog folder is used from the next start.", self, object_name="hint"
+                translate("SettingsDialog", "A new catalog folder is used from the next start."),
+                self,
+                object_name="hint",
             ),
         )
-        form.addRow("Thumbnail size", self.thumbnail_size)
+        form.addRow(translate("SettingsDialog", "Thumbnail size"), self.thumbnail_size)
 
         self.language = QComboBox(self)
         self.language.setObjectName("languageBox")
@@ -266,7 +284,9 @@ class SettingsDialog(QDialog):
             self.model.setEditText(chosen)
 
     def _choose_catalog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Catalog folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("SettingsDialog", "Catalog folder")
+        )
         if folder:
             self.catalog.setText(folder)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from photoorg.errors import PhotoOrgError, UsageError
@@ -22,6 +22,8 @@ from photoorg.ui.widgets.filter_chips import Chip, FilterChips, without_words
 from photoorg.ui.widgets.grid import PhotoGrid
 from photoorg.ui.widgets.search_bar import SearchBar
 from photoorg.ui.widgets.sidebar import ALL, Scope
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from photoorg.services.library import Library
@@ -86,7 +88,9 @@ class BrowserPage(QWidget):
 
         self.search_bar = SearchBar(self)
         self.chips = FilterChips(self)
-        self.title = plain_label("All photos", self, object_name="scopeTitle")
+        self.title = plain_label(
+            translate("BrowserPage", "All photos"), self, object_name="scopeTitle"
+        )
         self.summary = plain_label("", self, object_name="resultSummary")
         self.subtitle = plain_label("", self, object_name="scopeSubtitle")
         self.subtitle.setWordWrap(True)
@@ -121,7 +125,7 @@ class BrowserPage(QWidget):
         self.search_bar.field.leave_requested.connect(self.focus_grid)
         self.grid.open_requested.connect(lambda index: self.open_requested.emit(index.row()))
         self.grid.preview_requested.connect(lambda index: self.open_requested.emit(index.row()))
-        self.show_message("Opening the catalog…")
+        self.show_message(translate("BrowserPage", "Opening the catalog…"))
 
     # -- state ------------------------------------------------------------------------------
 
@@ -188,21 +192,27 @@ class BrowserPage(QWidget):
         self.grid.set_show_scores(results.searched)
         if not len(results.rows):
             if self.search_bar.text:
-                self.show_message("No photos match this search.")
+                self.show_message(translate("BrowserPage", "No photos match this search."))
             elif self._scope == ALL:
                 self.show_message(
-                    "No photos yet.\n\nChoose File ▸ Add Folder… to add a photo folder;\n"
-                    "PhotoOrg reads it and finds photos by what is in them."
+                    translate(
+                        "BrowserPage",
+                        "No photos yet.\n\nChoose File ▸ Add Folder… to add a photo folder;\nPhotoOrg reads it and finds photos by what is in them.",  # noqa: E501
+                    )
                 )
             else:
-                self.show_message("Nothing here yet.")
+                self.show_message(translate("BrowserPage", "Nothing here yet."))
         else:
             self.stack.setCurrentWidget(self.grid)
         count = len(results.rows)
         if results.searched:
-            self.summary.setText(f"{count:,} best match{'es' if count != 1 else ''}")
+            self.summary.setText(
+                QCoreApplication.translate("BrowserPage", "%n best match(es)", None, count)
+            )
         else:
-            self.summary.setText(f"{count:,} photo{'s' if count != 1 else ''}")
+            self.summary.setText(
+                QCoreApplication.translate("BrowserPage", "%n photo(s)", None, count)
+            )
         self.results_changed.emit(count, results.description)
 
     def _show_chips(self, understood: tuple) -> None:
@@ -226,10 +236,10 @@ class BrowserPage(QWidget):
             message = str(exc)
             self.search_bar.set_error(message)
         elif isinstance(exc, PhotoOrgError):
-            message = f"Search needs the model: {exc}"
+            message = translate("BrowserPage", "Search needs the model: {0}").format(exc)
             self.search_bar.set_error(message)
         else:
-            message = f"Search failed: {exc}"
+            message = translate("BrowserPage", "Search failed: {0}").format(exc)
         self.search_failed.emit(message)
 
     def _show_rows(self, rows: PhotoRows) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QWidget
 
 from photoorg.ui.text import tooltip
+
+translate = QCoreApplication.translate
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,19 @@ class FilterChips(QWidget):
             # QToolButton shows its text literally; the × is the removal affordance.
             button.setText(f"{chip.text}  ×")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setAccessibleName(f"Remove filter {chip.text}")
-            origin = f"from the words “{chip.words}”" if chip.words else "from the sidebar"
-            button.setToolTip(tooltip(f"{chip.kind.title()} filter {origin}", "Click to remove it"))
+            button.setAccessibleName(
+                translate("FilterChips", "Remove filter {0}").format(chip.text)
+            )
+            origin = (
+                translate("FilterChips", "{0} filter from the words “{1}”").format(
+                    chip.kind.title(), chip.words
+                )
+                if chip.words
+                else translate("FilterChips", "{0} filter from the sidebar").format(
+                    chip.kind.title()
+                )
+            )
+            button.setToolTip(tooltip(origin, translate("FilterChips", "Click to remove it")))
             button.clicked.connect(lambda _checked=False, c=chip: self.removed.emit(c))
             self._layout.insertWidget(self._layout.count() - 1, button)
             self._chips.append((chip, button))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from photoorg.services.world_map import Cluster, cluster_positions, outlines
+
+translate = QCoreApplication.translate
 
 CLUSTER_CELL_PX = 44  # photos closer than about this on screen share a cluster
 MIN_RADIUS, MAX_RADIUS = 9.0, 22.0
@@ -80,7 +82,7 @@ class ClusterItem(QGraphicsEllipseItem):
         self.setPen(QPen(QColor("white"), 1.5))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setZValue(10 + count)
-        self.setToolTip(f"{count:,} photo{'s' if count != 1 else ''}")
+        self.setToolTip(QCoreApplication.translate("ClusterItem", "%n photo(s)", None, count))
         label = QGraphicsSimpleTextItem(f"{count:,}", self)
         font = QFont()
         font.setPointSizeF(7.5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,8 @@ from photoorg.ui.context import LibraryContext
 from photoorg.ui.metadata import describe_metadata
 from photoorg.ui.text import plain_label, tooltip
 from photoorg.ui.widgets.photo_text_panel import PhotoTextPanel
+
+translate = QCoreApplication.translate
 
 PREVIEW_SIZE = 1600
 
@@ -96,13 +98,17 @@ class TagRow(QWidget):
         self.confirm = QToolButton(self)
         self.confirm.setObjectName("confirmTag")
         self.confirm.setText("✓")
-        self.confirm.setToolTip(tooltip(f"Yes, this is {self.label_name}"))
+        self.confirm.setToolTip(
+            tooltip(translate("TagRow", "Yes, this is {0}").format(self.label_name))
+        )
         self.confirm.setCheckable(True)
         self.confirm.setChecked(self.source in ("confirmed", "manual"))
         self.reject = QToolButton(self)
         self.reject.setObjectName("rejectTag")
         self.reject.setText("✗")
-        self.reject.setToolTip(tooltip(f"No, this is not {self.label_name}"))
+        self.reject.setToolTip(
+            tooltip(translate("TagRow", "No, this is not {0}").format(self.label_name))
+        )
         self.reject.setCheckable(True)
         self.reject.setChecked(self.source == "rejected")
         for button in (self.confirm, self.reject):
@@ -138,13 +144,29 @@ class PhotoView(QWidget):
         self.canvas = PreviewCanvas(self)
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
-        self.back_button = self._button("← Back", "Back to the grid (Esc)", toolbar)
-        self.prev_button = self._button("‹", "Previous photo (←)", toolbar)
-        self.next_button = self._button("›", "Next photo (→)", toolbar)
+        self.back_button = self._button(
+            translate("PhotoView", "← Back"),
+            translate("PhotoView", "Back to the grid (Esc)"),
+            toolbar,
+        )
+        self.prev_button = self._button("‹", translate("PhotoView", "Previous photo (←)"), toolbar)
+        self.next_button = self._button("›", translate("PhotoView", "Next photo (→)"), toolbar)
         toolbar.addStretch(1)
-        self.similar_button = self._button("Find similar", "Photos like this one", toolbar)
-        self.open_button = self._button("Open", "Open in the system viewer", toolbar)
-        self.reveal_button = self._button("Show in folder", "Reveal in the file manager", toolbar)
+        self.similar_button = self._button(
+            translate("PhotoView", "Find similar"),
+            translate("PhotoView", "Photos like this one"),
+            toolbar,
+        )
+        self.open_button = self._button(
+            translate("PhotoView", "Open"),
+            translate("PhotoView", "Open in the system viewer"),
+            toolbar,
+        )
+        self.reveal_button = self._button(
+            translate("PhotoView", "Show in folder"),
+            translate("PhotoView", "Reveal in the file manager"),
+            toolbar,
+        )
         self.back_button.clicked.connect(self.back_requested)
         self.prev_button.clicked.connect(lambda: self.step_requested.emit(-1))
         self.next_button.clicked.connect(lambda: self.step_requested.emit(1))
@@ -179,14 +201,14 @@ class PhotoView(QWidget):
         self.tags_box = QVBoxLayout()
         self.tags_box.setSpacing(4)
         panel_layout.addLayout(self.tags_box)
-        self.no_tags = plain_label("No tags yet", panel, object_name="hint")
+        self.no_tags = plain_label(translate("PhotoView", "No tags yet"), panel, object_name="hint")
         panel_layout.addWidget(self.no_tags)
         add_row = QHBoxLayout()
         self.add_tag = QComboBox(panel)
         self.add_tag.setObjectName("addTagBox")
         self.add_tag.setEditable(True)
         self.add_tag.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.add_tag.lineEdit().setPlaceholderText("Add a tag…")
+        self.add_tag.lineEdit().setPlaceholderText(translate("PhotoView", "Add a tag…"))
         self.add_tag_button = QPushButton("Add", panel)
         self.add_tag_button.setObjectName("addTagButton")
         self.add_tag_button.clicked.connect(self._on_add_tag)
@@ -289,7 +311,7 @@ class PhotoView(QWidget):
             return
         self._loading -= 1
         if not self.title.text():
-            self.title.setText(f"Cannot show this photo: {exc}")
+            self.title.setText(translate("PhotoView", "Cannot show this photo: {0}").format(exc))
 
     def _show_tags(self, tags: list[dict[str, Any]]) -> None:
         while self.tags_box.count():
@@ -345,7 +367,7 @@ class PhotoView(QWidget):
 
         def failed(exc: BaseException) -> None:
             self._loading -= 1
-            self.message.emit(f"Could not change the tag: {exc}")
+            self.message.emit(translate("PhotoView", "Could not change the tag: {0}").format(exc))
 
         self._ctx.call(apply, done, failed)
 

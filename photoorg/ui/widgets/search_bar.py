@@ -7,14 +7,15 @@ query comes back as a message shown under the field.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
 from photoorg.ui.text import tooltip
 
+translate = QCoreApplication.translate
+
 DEBOUNCE_MS = 250
-PLACEHOLDER = "Search photos: a red circle  ·  dog + beach - people  ·  after:2019 label:cat"
 
 
 class SearchField(QLineEdit):
@@ -46,18 +47,27 @@ class SearchBar(QWidget):
         self.setObjectName("searchBar")
         self.field = SearchField(self)
         self.field.setObjectName("searchField")
-        self.field.setPlaceholderText(PLACEHOLDER)
+        self.field.setPlaceholderText(
+            translate(
+                "SearchBar",
+                "Search photos: a red circle  ·  dog + beach - people  ·  after:2019 label:cat",
+            )
+        )
         self.field.setClearButtonEnabled(True)
         self.field.setMaxLength(2000)  # the query language's own limit
         self.sort = QComboBox(self)
         self.sort.setObjectName("sortBox")
-        self.sort.addItem("Best match", "relevance")
-        self.sort.addItem("Newest first", "date")
-        self.sort.setToolTip("Order of search results (a plain listing is always newest first)")
+        self.sort.addItem(translate("SearchBar", "Best match"), "relevance")
+        self.sort.addItem(translate("SearchBar", "Newest first"), "date")
+        self.sort.setToolTip(
+            translate(
+                "SearchBar", "Order of search results (a plain listing is always newest first)"
+            )
+        )
         self.save_button = QToolButton(self)
         self.save_button.setObjectName("saveSearch")
-        self.save_button.setText("Save search…")
-        self.save_button.setToolTip("Keep this query as a smart album")
+        self.save_button.setText(translate("SearchBar", "Save search…"))
+        self.save_button.setToolTip(translate("SearchBar", "Keep this query as a smart album"))
         self.save_button.setEnabled(False)
         self.save_button.hide()  # shown once the catalog has albums
         layout = QHBoxLayout(self)

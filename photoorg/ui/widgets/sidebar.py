@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
@@ -19,6 +19,8 @@ from photoorg.services.places import PlaceNode
 from photoorg.ui.photo_model import ids_from_mime
 from photoorg.ui.text import tooltip
 from photoorg.ui.widgets.sidebar_places import EventEntry, fill_events, fill_places, set_cover
+
+translate = QCoreApplication.translate
 
 ScopeRole = Qt.ItemDataRole.UserRole + 10
 SELECTABLE = ("all", "folder", "label", "album", "search", "place", "event", "photos")
@@ -39,7 +41,7 @@ class Scope:
         if self.label:
             return self.label
         if self.kind == "all":
-            return "All photos"
+            return translate("Sidebar", "All photos")
         if self.kind == "folder":
             return os.path.basename(self.value.rstrip(os.sep)) or self.value
         return self.value
@@ -88,12 +90,12 @@ class Sidebar(QTreeWidget):
         self._drive_icon = style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon)
         self._sections: dict[str, QTreeWidgetItem] = {}
         for key, title in (
-            ("library", "LIBRARY"),
-            ("places", "PLACES"),
-            ("events", "EVENTS"),
-            ("labels", "LABELS"),
-            ("albums", "ALBUMS"),
-            ("searches", "SAVED SEARCHES"),
+            ("library", translate("Sidebar", "LIBRARY")),
+            ("places", translate("Sidebar", "PLACES")),
+            ("events", translate("Sidebar", "EVENTS")),
+            ("labels", translate("Sidebar", "LABELS")),
+            ("albums", translate("Sidebar", "ALBUMS")),
+            ("searches", translate("Sidebar", "SAVED SEARCHES")),
         ):
             item = QTreeWidgetItem(self, [title])
             # Every item carries a Scope: reading an unset role returns an empty QVariant,
@@ -107,7 +109,9 @@ class Sidebar(QTreeWidget):
             item.setFont(0, font)
             item.setExpanded(True)
             self._sections[key] = item
-        self._all_item = self._add(self._sections["library"], "All photos", ALL)
+        self._all_item = self._add(
+            self._sections["library"], translate("Sidebar", "All photos"), ALL
+        )
         self._children = {}
         self._totals = {}
         self._folder_items = {}
@@ -155,7 +159,7 @@ class Sidebar(QTreeWidget):
             for root, online in roots:
                 self._add_root(root, online, folders)
             if not roots:
-                self._hint("library", "No folders yet: File ▸ Add Folder…")
+                self._hint("library", translate("Sidebar", "No folders yet: File ▸ Add Folder…"))
         self._restore_expanded(expanded)
 
     def _add_root(self, root: str, online: bool, folders: Sequence[tuple[str, int]]) -> None:
@@ -237,7 +241,7 @@ class Sidebar(QTreeWidget):
                     parent, entry.name, Scope("label", entry.name), entry.count
                 )
             if not labels:
-                self._hint("labels", "No labels yet")
+                self._hint("labels", translate("Sidebar", "No labels yet"))
         self._restore_expanded(expanded)
 
     def set_albums(self, albums: Sequence[AlbumEntry]) -> None:
@@ -263,9 +267,9 @@ class Sidebar(QTreeWidget):
                     )
                     item.setFlags(item.flags() | Qt.ItemFlag.ItemIsDropEnabled)
             if not any(not a.query for a in albums):
-                self._hint("albums", "Drag photos onto an album")
+                self._hint("albums", translate("Sidebar", "Drag photos onto an album"))
             if not any(a.query for a in albums):
-                self._hint("searches", "Save a search from the search field")
+                self._hint("searches", translate("Sidebar", "Save a search from the search field"))
 
     def _add_scope(self, parent: QTreeWidgetItem, text: str, kind: str, value: str, count):
         label = text if kind == "event" else ""

@@ -1,0 +1,66 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en">
+  <context>
+    <name>BrowserPage</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/widgets/browser.py" line="210" />
+      <source>%n best match(es)</source>
+      <translation>
+        <numerusform>%n best match</numerusform>
+        <numerusform>%n best matches</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/widgets/browser.py" line="214" />
+      <source>%n photo(s)</source>
+      <translation>
+        <numerusform>%n photo</numerusform>
+        <numerusform>%n photos</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>ClusterItem</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/widgets/map_view.py" line="85" />
+      <source>%n photo(s)</source>
+      <translation>
+        <numerusform>%n photo</numerusform>
+        <numerusform>%n photos</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>Commands</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/commands.py" line="336" />
+      <source>Wrote %n XMP sidecar(s)</source>
+      <translation>
+        <numerusform>Wrote %n XMP sidecar</numerusform>
+        <numerusform>Wrote %n XMP sidecars</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>DuplicatesDialog</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="177" />
+      <source>%n group(s) of exact copies</source>
+      <translation>
+        <numerusform>%n group of exact copies</numerusform>
+        <numerusform>%n groups of exact copies</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="326" />
+      <source>%n photo(s) shown</source>
+      <translation>
+        <numerusform>%n photo shown</numerusform>
+        <numerusform>%n photos shown</numerusform>
+      </translation>
+    </message>
+  </context>
+</TS>
