@@ -94,3 +94,30 @@ def test_no_english_word_is_left_in_the_chinese_window(chinese_window):
                 english.append(text)
                 break
     assert english == []
+
+
+def test_default_labels_are_named_in_chinese_and_keep_their_real_name(chinese_window, qtbot):
+    from PySide6.QtWidgets import QTreeWidgetItemIterator
+
+    sidebar = chinese_window.sidebar
+
+    def shown() -> dict[str, str]:
+        out = {}
+        iterator = QTreeWidgetItemIterator(sidebar)
+        while iterator.value():
+            item = iterator.value()
+            scope = item.data(0, sidebar_scope_role())
+            if scope is not None and scope.kind == "label":
+                out[scope.value] = item.text(0)
+            iterator += 1
+        return out
+
+    qtbot.waitUntil(lambda: "beach" in shown(), timeout=START_TIMEOUT)
+    labels = shown()
+    assert labels["beach"].startswith("海滩") and labels["dog"].startswith("狗")
+
+
+def sidebar_scope_role():
+    from photoorg.ui.widgets.sidebar import ScopeRole
+
+    return ScopeRole

@@ -11,11 +11,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QPoint, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
 from photoorg.services.places import PlaceNode
+from photoorg.ui.i18n import label_names
 from photoorg.ui.photo_model import ids_from_mime
 from photoorg.ui.text import tooltip
 from photoorg.ui.widgets.sidebar_places import EventEntry, fill_events, fill_places, set_cover
@@ -230,6 +231,9 @@ class Sidebar(QTreeWidget):
             self._clear_section("labels")
             items: dict[str, QTreeWidgetItem] = {}
             by_name = {entry.name: entry for entry in labels}
+            # The default labels' names in the window's language; the scope keeps the
+            # real name (queries and prompts use it).
+            shown = label_names(QLocale().name())
             # Parents first, so children find them; a parent that is not a label is a group.
             for entry in sorted(labels, key=lambda e: (e.parent is not None, e.name.lower())):
                 parent = items.get(entry.parent or "", section)
@@ -238,7 +242,10 @@ class Sidebar(QTreeWidget):
                         section, entry.parent, Scope("label", entry.parent)
                     )
                 items[entry.name] = self._add(
-                    parent, entry.name, Scope("label", entry.name), entry.count
+                    parent,
+                    shown.get(entry.name, entry.name),
+                    Scope("label", entry.name),
+                    entry.count,
                 )
             if not labels:
                 self._hint("labels", translate("Sidebar", "No labels yet"))
