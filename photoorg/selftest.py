@@ -4,8 +4,9 @@ Made for the frozen app (PyInstaller), where a missing data file, Qt plugin or n
 library only shows when the code that needs it runs. In a temporary folder it writes a
 few generated photos (JPEG, PNG, WebP and HEIC, so every bundled decoder runs), opens a
 catalog, scans them, encodes them with the model given (``local-dir:FOLDER`` needs no
-network), runs a search and a tag pass, then opens the real main window offscreen and
-closes it. It prints one line: the summary, or the first failure (exit status 1).
+network), runs a search and a tag pass, reads the text of a generated sign, then opens
+the real main window offscreen and closes it. It prints one line: the summary, or the
+first failure (exit status 1).
 
 Without ``--model`` everything that needs no weights still runs (scan, thumbnails,
 browsing, open_clip's bundled tokenizer and model configs, the window), and the line
@@ -125,6 +126,28 @@ def check_library(home: Path, photos_dir: Path, model_spec: str | None, facts: l
         facts.append(check_tags(library))
 
 
+def check_text(workdir: Path, facts: list[str]) -> None:
+    """Read a sign (the OCR models and onnxruntime are packed) and find it with text:."""
+    from PIL import ImageFont
+
+    from photoorg.services.library import Library
+
+    folder = workdir / "sign"
+    folder.mkdir()
+    sign = Image.new("RGB", (640, 480), (70, 110, 70))
+    draw = ImageDraw.Draw(sign)
+    draw.rectangle((60, 180, 580, 300), fill=(240, 240, 230))
+    draw.text((90, 205), "CAFE ROMA", font=ImageFont.load_default(64), fill=(20, 20, 20))
+    sign.save(folder / "sign.jpg", quality=92)
+    with Library(workdir / "text-catalog", device="cpu") as library:
+        library.index([folder], encode=False, read_text="every")
+        found = library.search("text:caferoma", limit=5)
+        if [Path(h.path).name for h in found] != ["sign.jpg"]:
+            text = library.info(library.photo_id(folder / "sign.jpg"))["text"]
+            raise SelfTestError(f"text: the sign was read as {text and text['text']!r}")
+    facts.append("a sign read")
+
+
 def _thumbnail_exists(library: Any, hit: Any) -> bool:
     path = library.thumbnail_path(hit.id)
     return path is not None and path.is_file()
@@ -234,6 +257,8 @@ def run_self_test(model_spec: str | None, stream: TextIO | None) -> int:
         home = workdir / "catalog"
         stage = "library"
         check_library(home, photos_dir, model_spec, facts)
+        stage = "text"
+        check_text(workdir, facts)
         stage = "window"
         facts.append(check_window(home, model_spec, workdir))
     except Exception as exc:
