@@ -6,6 +6,7 @@ QT_QPA_PLATFORM, offscreen included, for a quick look.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -64,6 +65,8 @@ def main(output: str) -> int:
         apply_look(app)
         store = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
         store.setValue("first_run_done", "true")
+        # SCREENSHOT_LANGUAGE=zh_CN scripts/screenshot docs/screenshot-zh.png: the Chinese window
+        store.setValue("language", os.environ.get("SCREENSHOT_LANGUAGE", "en"))
         window = build_window(str(catalog), spec, store=store)
         window.resize(1360, 860)
         window.show()
