@@ -79,7 +79,10 @@ def _text_cfg(spec: ModelSpec) -> dict:
         config = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return dict(config.get("model_cfg", config).get("text_cfg", {}))
+    # Any shape may come in a folder someone hands us: loading it reports what is wrong.
+    model_cfg = config.get("model_cfg", config) if isinstance(config, dict) else None
+    text_cfg = model_cfg.get("text_cfg") if isinstance(model_cfg, dict) else None
+    return dict(text_cfg) if isinstance(text_cfg, dict) else {}
 
 
 def _hub_name(name: object) -> str | None:

@@ -239,7 +239,7 @@ class Sidebar(QTreeWidget):
                 parent = items.get(entry.parent or "", section)
                 if entry.parent and entry.parent not in by_name and entry.parent not in items:
                     parent = items[entry.parent] = self._add(
-                        section, entry.parent, Scope("label", entry.parent)
+                        section, shown.get(entry.parent, entry.parent), Scope("label", entry.parent)
                     )
                 items[entry.name] = self._add(
                     parent,
