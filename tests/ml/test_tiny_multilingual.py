@@ -130,3 +130,12 @@ def test_a_chinese_label_tags_like_its_english_twin(indexed, capsys):
     with capsys.disabled():
         print(f"\n  Chinese label = English twin on {agree} of {n}; right colour on {right}")
     assert agree / n >= 0.95 and right / n >= 0.9, (agree, right, n)
+
+
+def test_chinese_minus_terms_and_filters_work_as_english_ones(indexed):
+    library, _ = indexed
+    truth = library.truth
+    hits = library.search("红色圆形 - 黑色背景", limit=PER_SCENE * 2)
+    assert hits
+    assert all(truth[library.photo_id(h.path)].background != "black" for h in hits)
+    assert truth[library.photo_id(hits[0].path)].matches("red", "circle")

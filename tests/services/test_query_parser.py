@@ -212,7 +212,7 @@ def test_image_terms_absolute_and_home(photos: Path, monkeypatch: pytest.MonkeyP
         ("after:0000", "bad date"),
         ("after:", "needs a value"),
         ('folder:""', "needs a value"),
-        ("-folder:x", "only label: and has: can be negated"),
+        ("-folder:x", "only label:, has: and text: can be negated"),
         ("type:raw", "unknown type 'raw' (types: jpeg, png"),
         ("has:faces", "has: knows only gps"),
         ("has:gps -has:gps", "contradict"),
