@@ -336,10 +336,9 @@ class MainWindow(QMainWindow):
                 translate("MainWindow", "{0:,} in the library").format(status.get("online", 0))
             )
             if status.get("errors"):
+                errors = status["errors"]
                 parts.append(
-                    QCoreApplication.translate(
-                        "MainWindow", "%n unreadable file(s)", None, status["errors"]
-                    )
+                    QCoreApplication.translate("MainWindow", "%n unreadable file(s)", None, errors)
                 )
         self.status_text.setText(join_nonempty(parts))
 
@@ -359,9 +358,8 @@ class MainWindow(QMainWindow):
 
     def show_map_photos(self, photo_ids: list[int]) -> None:
         """A map cluster was clicked: the grid shows its photos."""
-        label = QCoreApplication.translate(
-            "MainWindow", "%n photo(s) on the map", None, len(photo_ids)
-        )
+        count = len(photo_ids)
+        label = QCoreApplication.translate("MainWindow", "%n photo(s) on the map", None, count)
         self._on_scope_changed(Scope("photos", label=label, photo_ids=tuple(photo_ids)))
 
     def _clear_scope(self) -> None:

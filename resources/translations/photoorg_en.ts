@@ -62,5 +62,21 @@
         <numerusform>%n photos shown</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="337" />
+      <source>%n unreadable file(s)</source>
+      <translation>
+        <numerusform>%n unreadable file</numerusform>
+        <numerusform>%n unreadable files</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="358" />
+      <source>%n photo(s) on the map</source>
+      <translation>
+        <numerusform>%n photo on the map</numerusform>
+        <numerusform>%n photos on the map</numerusform>
+      </translation>
+    </message>
   </context>
 </TS>

@@ -808,18 +808,32 @@ Browsing by folder and date works without it. To use a model on this computer, c
       <source>{0:,} in the library</source>
       <translation>图库中共 {0:,} 张</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="337" />
+      <source>%n unreadable file(s)</source>
+      <translation>
+        <numerusform>%n 个无法读取的文件</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="358" />
+      <source>%n photo(s) on the map</source>
+      <translation>
+        <numerusform>地图上的 %n 张照片</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="396" />
+      <location filename="../../photoorg/ui/main_window.py" line="394" />
       <source>Add a photo folder</source>
       <translation>添加照片文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="415" />
+      <location filename="../../photoorg/ui/main_window.py" line="413" />
       <source>Indexing finished: {0}</source>
       <translation>索引完成：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="456" />
+      <location filename="../../photoorg/ui/main_window.py" line="454" />
       <source>Stopping indexing…</source>
       <translation>正在停止索引…</translation>
     </message>
@@ -1113,58 +1127,58 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>Sidebar</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="44" />
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="113" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="45" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="114" />
       <source>All photos</source>
       <translation>全部照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="93" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="94" />
       <source>LIBRARY</source>
       <translation>图库</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="94" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="95" />
       <source>PLACES</source>
       <translation>地点</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="95" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="96" />
       <source>EVENTS</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="96" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="97" />
       <source>LABELS</source>
       <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="97" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="98" />
       <source>ALBUMS</source>
       <translation>相册</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="98" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="99" />
       <source>SAVED SEARCHES</source>
       <translation>已保存的搜索</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="162" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="163" />
       <source>No folders yet: File ▸ Add Folder…</source>
       <translation>还没有文件夹：文件 ▸ 添加文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="244" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="251" />
       <source>No labels yet</source>
       <translation>还没有标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="270" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="277" />
       <source>Drag photos onto an album</source>
       <translation>把照片拖到相册上</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="272" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="279" />
       <source>Save a search from the search field</source>
       <translation>从搜索框保存搜索</translation>
     </message>
