@@ -3,13 +3,18 @@ translations, and the default labels' Chinese names."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from photoorg.ui import i18n
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
