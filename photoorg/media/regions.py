@@ -204,7 +204,9 @@ def merge_sidecar_regions(
     else:
         if not regions:
             return False
-        root = ET.Element(f"{{{NS['x']}}}xmpmeta", {f"{{{NS['x']}}}xmptk": f"PhotoOrg {__version__}"})
+        root = ET.Element(
+            f"{{{NS['x']}}}xmpmeta", {f"{{{NS['x']}}}xmptk": f"PhotoOrg {__version__}"}
+        )
         ET.SubElement(root, RDF + "RDF")
         prefixes, kept = {}, []
     for description in root.iter(DESCRIPTION):
@@ -282,7 +284,7 @@ def _write_regions(
         ET.SubElement(
             fields,
             _mwg("Area"),
-            {f"{{{ST_AREA}}}{k}": f"{v:.6f}" for k, v in zip("xywh", (x, y, w, h))}
+            {f"{{{ST_AREA}}}{k}": f"{v:.6f}" for k, v in zip("xywh", (x, y, w, h), strict=True)}
             | {f"{{{ST_AREA}}}unit": "normalized"},
         )
 

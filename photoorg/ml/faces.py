@@ -122,7 +122,7 @@ class FaceEngine:
         vectors = self._descriptor.compute_face_descriptor(pixels, shapes)
         sx, sy = original_size[0] / work.width, original_size[1] / work.height
         found = []
-        for rect, score, vector in zip(rects, scores, vectors):
+        for rect, score, vector in zip(rects, scores, vectors, strict=True):
             left, top = max(0, rect.left()), max(0, rect.top())
             right, bottom = min(work.width, rect.right() + 1), min(work.height, rect.bottom() + 1)
             box = FaceBox(
@@ -163,4 +163,3 @@ def _thumbnail(work: Image.Image, box: tuple[int, int, int, int]) -> bytes:
     out = io.BytesIO()
     face.save(out, "JPEG", quality=85)
     return out.getvalue()
-

@@ -47,7 +47,7 @@ def nearest(
         for start in range(0, len(queries), _CHUNK):
             d = distances(queries[start : start + _CHUNK], base)
             order = np.argsort(d, axis=1, kind="stable")[:, :k]
-            for row, idx in zip(d, order):
+            for row, idx in zip(d, order, strict=True):
                 found.append([(int(j), float(row[j])) for j in idx if row[j] < radius])
         return found
     import hnswlib
@@ -59,8 +59,8 @@ def nearest(
     labels, squared = index.knn_query(queries, k=k, num_threads=1)
     d = np.sqrt(np.maximum(squared, 0.0))
     return [
-        [(int(j), float(dist)) for j, dist in zip(row_l, row_d) if dist < radius]
-        for row_l, row_d in zip(labels, d)
+        [(int(j), float(dist)) for j, dist in zip(row_l, row_d, strict=True) if dist < radius]
+        for row_l, row_d in zip(labels, d, strict=True)
     ]
 
 

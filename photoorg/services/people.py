@@ -35,7 +35,7 @@ from photoorg.services.face_clusters import chinese_whispers, nearest
 from photoorg.store import faces as store
 
 JOIN_DISTANCE = 0.5
-SUGGEST_DISTANCE = 0.6  # suggestions may reach a little further: the user decides
+SUGGEST_DISTANCE = 0.55  # a little past JOIN_DISTANCE (the user decides), short of 0.6
 MIN_FACES = 3
 CARRY_IOU = 0.5  # a re-detected face this close to a stored one is the same face
 REGION_IOU = 0.3  # boxes drawn by hand in another tool are looser than the detector's
@@ -95,18 +95,27 @@ def apply_named_regions(db: Database, photo_id: int, regions: Sequence[NamedRegi
         if not region.name or not region.name.strip():
             continue
         name = region.name.strip()
-        person = store.find_person(db, name) or store.create_person(db, name)
-        faces = store.faces_of_photo(db, photo_id)
-        match = _best_match(region.box, faces, REGION_IOU)
+        match = _best_match(region.box, store.faces_of_photo(db, photo_id), REGION_IOU)
+        if match is not None and match.decision is not FaceDecision.AUTO:
+            continue  # the user already decided about this face here: theirs wins
+        person = store.find_person(db, name)
+        grouped_in = store.list_people(db, match.person_id) if match and match.person_id else []
+        if grouped_in and grouped_in[0].name is None:
+            # The face sits in a person no one has named: that whole person is `name`.
+            if person is None:
+                store.rename_person(db, grouped_in[0].id, name)
+                person = grouped_in[0].id
+            else:
+                merge_people(db, person, grouped_in[0].id)
+        elif person is None:
+            person = store.create_person(db, name)
         if match is None:
             store.add_faces(
                 db, photo_id, [store.NewFace(region.box, None, None, None, person,
                                              FaceDecision.CONFIRMED)]
             )  # fmt: skip
-        elif match.decision is FaceDecision.AUTO:
-            store.set_person(db, [match.id], person, FaceDecision.CONFIRMED)
         else:
-            continue
+            store.set_person(db, [match.id], person, FaceDecision.CONFIRMED)
         named += 1
     return named
 

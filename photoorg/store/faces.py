@@ -103,8 +103,18 @@ def add_faces(db: Database, photo_id: int, faces: Iterable[NewFace]) -> list[int
         cursor = db.execute(
             "INSERT INTO faces(photo_id, x, y, w, h, score, descriptor, thumbnail, person_id, "
             "decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [photo_id, f.box.x, f.box.y, f.box.w, f.box.h, f.score, f.descriptor, f.thumbnail]
-            + [f.person_id, f.decision.value],
+            [
+                photo_id,
+                f.box.x,
+                f.box.y,
+                f.box.w,
+                f.box.h,
+                f.score,
+                f.descriptor,
+                f.thumbnail,
+                f.person_id,
+                f.decision.value,
+            ],
         )
         ids.append(int(cursor.lastrowid))
     return ids

@@ -189,7 +189,7 @@ def test_exiftool_reads_our_regions_as_digikam_writes_them(tmp_path):
     assert mine["AppliedToDimensions"] == {"W": 4000, "H": 3000, "Unit": "pixel"}
     faces = [r for r in digikam["RegionList"] if r["Type"] == "Face"]
     assert len(mine["RegionList"]) == len(faces) == 2
-    for a, b in zip(mine["RegionList"], faces):
+    for a, b in zip(mine["RegionList"], faces, strict=True):
         assert (a["Name"], a["Type"], a["Area"]["Unit"]) == (b["Name"], "Face", "normalized")
         for key in "XYWH":
             assert a["Area"][key] == pytest.approx(b["Area"][key], abs=1e-4)
