@@ -1,0 +1,125 @@
+"""The faces stage of indexing: find the faces of every photo not yet done, store them,
+take names from XMP face regions, and group new faces into people.
+
+It runs after encoding, batch by batch: each batch is read and detected in a thread pool
+(one engine per thread: dlib objects are not shared), then written in one transaction
+together with its progress rows, so a cancel or a crash loses at most the batch in
+flight and the next run picks up where this one stopped. A photo that cannot be read is
+recorded with its error and not tried again until its pixels change. Names come from
+the photo's sidecar when it has one, else from its embedded XMP (digiKam writes either).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from photoorg.core.imaging import open_image, read_metadata
+from photoorg.core.jobs import CancelToken, Progress, no_progress
+from photoorg.core.xmp import XmpError, find_sidecar
+from photoorg.errors import PhotoOrgError
+from photoorg.media.regions import read_embedded_regions, read_sidecar_regions
+from photoorg.ml.faces import ENGINE_ID, FaceEngine, FoundFace
+from photoorg.model.face import NamedRegion
+from photoorg.services import people
+from photoorg.store import faces as store
+from photoorg.store.catalog import Catalog
+
+BATCH = 16
+PHASE = "faces"
+
+
+@dataclass
+class FaceStageSummary:
+    photos: int = 0
+    faces: int = 0
+    named: int = 0  # faces named from XMP regions
+    new_people: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Result:
+    photo_id: int
+    faces: list[FoundFace]
+    regions: list[NamedRegion]
+    error: str | None
+
+
+def find_faces(
+    catalog: Catalog,
+    *,
+    engine_factory: Callable[[], FaceEngine] = FaceEngine,
+    workers: int = 2,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> FaceStageSummary:
+    """Run the stage over every photo it has not done with this engine; see the module."""
+    summary = FaceStageSummary()
+    local = threading.local()
+
+    def detect(item: tuple[int, str]) -> _Result:
+        engine = getattr(local, "engine", None)
+        if engine is None:
+            engine = local.engine = engine_factory()
+        return _detect(engine, *item)
+
+    done, total = store.progress(catalog.read, ENGINE_ID)
+    progress(PHASE, done, total)
+    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="faces") as pool:
+        while True:
+            if cancel is not None:
+                cancel.check()
+            batch = store.photos_to_do(catalog.read, ENGINE_ID, BATCH)
+            if not batch:
+                break
+            results = list(pool.map(detect, batch))
+            with catalog.write() as db:
+                for result in results:
+                    _store(db, result, summary)
+                summary.new_people += people.group_new_faces(db).new_people
+            done += len(results)
+            progress(PHASE, min(done, total), total)
+    return summary
+
+
+def _detect(engine: FaceEngine, photo_id: int, path: str) -> _Result:
+    try:
+        data = Path(path).read_bytes()
+        found = engine.find_in_bytes(data, path)
+    except OSError as exc:
+        return _Result(photo_id, [], [], f"{path}: cannot read: {exc.strerror or exc}")
+    except PhotoOrgError as exc:
+        return _Result(photo_id, [], [], str(exc))
+    return _Result(photo_id, found, _named_regions(Path(path), data), None)
+
+
+def _named_regions(photo: Path, data: bytes) -> list[NamedRegion]:
+    """Regions from the sidecar, else the photo's own XMP; a broken one names no one."""
+    try:
+        with open_image(data, photo.name) as img:
+            meta = read_metadata(img)
+            # pillow-heif has already turned HEIF pixels upright: their regions too.
+            orientation = 1 if meta.format == "HEIF" else meta.orientation
+            size = (meta.width, meta.height)
+            sidecar = find_sidecar(photo)
+            if sidecar is not None:
+                return read_sidecar_regions(sidecar, orientation, size)
+            return read_embedded_regions(img, orientation, size)
+    except (PhotoOrgError, XmpError):
+        return []
+
+
+def _store(db, result: _Result, summary: FaceStageSummary) -> None:
+    if result.error is not None:
+        people.record_failure(db, result.photo_id, ENGINE_ID, result.error)
+        summary.errors.append(result.error)
+        return
+    people.record_faces(db, result.photo_id, result.faces, ENGINE_ID)
+    if result.regions:
+        summary.named += people.apply_named_regions(db, result.photo_id, result.regions)
+    summary.photos += 1
+    summary.faces += len(result.faces)
