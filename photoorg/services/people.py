@@ -30,7 +30,7 @@ from sqlite_utils import Database
 
 from photoorg.errors import UsageError
 from photoorg.ml.faces import FoundFace
-from photoorg.model.face import Face, FaceDecision, NamedRegion
+from photoorg.model.face import Face, FaceBox, FaceDecision, NamedRegion, Person
 from photoorg.services.face_clusters import chinese_whispers, nearest
 from photoorg.store import faces as store
 
@@ -130,7 +130,7 @@ def named_regions(db: Database, photo_id: int) -> list[NamedRegion]:
     ]
 
 
-def _best_match(box, faces: Sequence[Face], threshold: float) -> Face | None:
+def _best_match(box: FaceBox, faces: Sequence[Face], threshold: float) -> Face | None:
     scored = [(box.iou(f.box), f) for f in faces]
     scored = [(iou, f) for iou, f in scored if iou >= threshold]
     return max(scored, key=lambda s: s[0])[1] if scored else None
@@ -289,7 +289,7 @@ def photos_of(db: Database, names: Sequence[str]) -> list[int]:
     return store.photos_with_people(db, ids)
 
 
-def _require_person(db: Database, person_id: int):
+def _require_person(db: Database, person_id: int) -> Person:
     found = store.list_people(db, person_id)
     if not found:
         raise UsageError(f"no person with id {person_id}")

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from photoorg.errors import ImageError
-from photoorg.ml.faces import MODEL_FILES, FaceEngine, FaceModelError, models_dir
+from photoorg.ml.faces import MODEL_FILES, FaceEngine, FaceModelError, models_dir, self_check
 from photoorg.model.face import FaceBox
 from photoorg.services.people import JOIN_DISTANCE
 from tests.support.faces import GROUP_FACES, detected_library, group_photo
@@ -111,3 +111,7 @@ def test_missing_model_files_are_a_clear_error(tmp_path):
     (tmp_path / MODEL_FILES[1]).write_bytes(b"damaged")
     with pytest.raises(FaceModelError, match="cannot load"):
         FaceEngine(tmp_path)
+
+
+def test_the_self_check_runs_every_model(engine):
+    assert "detector, landmarks and descriptor ran" in self_check(engine)
