@@ -12,8 +12,9 @@ keep their person's label and never change, so their neighbours are drawn to the
 is how names survive a regroup. Edges weigh ``1 - d / radius``: a close neighbour counts
 more than one at the edge of the threshold.
 
-Neighbours come from exact distances for a few thousand faces and from an hnswlib graph
-beyond (the library already depends on it for photo search).
+Neighbours come from exact distances for a few thousand faces, or for a few new faces
+against any number, and from an hnswlib graph for a regroup of many (the library already
+depends on hnswlib for photo search).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ import numpy as np
 
 NEIGHBOURS = 30  # per face; more only matters for people with hundreds of near-copies
 BRUTE_FORCE_LIMIT = 4000
-_CHUNK = 1024
+FEW_QUERIES = 512  # against this few, exact distances beat building a graph of the base
+_CHUNK_ELEMENTS = 4_000_000
 
 
 def distances(queries: np.ndarray, base: np.ndarray) -> np.ndarray:
@@ -42,12 +44,15 @@ def nearest(
     if len(base) == 0 or len(queries) == 0:
         return [[] for _ in range(len(queries))]
     k = min(k, len(base))
-    if len(base) <= BRUTE_FORCE_LIMIT:
+    if len(base) <= BRUTE_FORCE_LIMIT or len(queries) <= FEW_QUERIES:
         found = []
-        for start in range(0, len(queries), _CHUNK):
-            d = distances(queries[start : start + _CHUNK], base)
-            order = np.argsort(d, axis=1, kind="stable")[:, :k]
-            for row, idx in zip(d, order, strict=True):
+        rows = max(1, _CHUNK_ELEMENTS // len(base))  # bounds the distance block's memory
+        for start in range(0, len(queries), rows):
+            d = distances(queries[start : start + rows], base)
+            part = np.argpartition(d, k - 1, axis=1)[:, :k] if k < len(base) else None
+            for i, row in enumerate(d):
+                idx = part[i] if part is not None else np.arange(len(base))
+                idx = idx[np.argsort(row[idx], kind="stable")]
                 found.append([(int(j), float(row[j])) for j in idx if row[j] < radius])
         return found
     import hnswlib

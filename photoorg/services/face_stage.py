@@ -4,7 +4,8 @@ take names from XMP face regions, and group new faces into people.
 It runs after encoding, batch by batch: each batch is read and detected in a thread pool
 (one engine per thread: dlib objects are not shared), then written in one transaction
 together with its progress rows, so a cancel or a crash loses at most the batch in
-flight and the next run picks up where this one stopped. A photo that cannot be read is
+flight and the next run picks up where this one stopped; new faces are grouped into
+people once at the end. A photo that cannot be read is
 recorded with its error and not tried again until its pixels change. Names come from
 the photo's sidecar when it has one, else from its embedded XMP (digiKam writes either).
 """
@@ -80,9 +81,12 @@ def find_faces(
             with catalog.write() as db:
                 for result in results:
                     _store(db, result, summary)
-                summary.new_people += people.group_new_faces(db).new_people
             done += len(results)
             progress(PHASE, min(done, total), total)
+    # Grouped once at the end: every batch would reread all descriptors. After a cancel
+    # the faces stay unassigned and the next run groups them.
+    with catalog.write() as db:
+        summary.new_people = people.group_new_faces(db).new_people
     return summary
 
 
