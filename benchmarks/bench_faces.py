@@ -29,7 +29,8 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_encode import phone_jpeg
-from photoorg.core.imaging import decode_upright, open_image, read_metadata
+from photoorg.media.decode import decode_upright, open_image
+from photoorg.media.metadata import read_metadata
 from photoorg.ml.faces import DETECT_LONG_SIDE, FaceEngine
 from tests.support.faces import face_crops, group_photo
 

@@ -18,7 +18,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         try:
             summary = library.index(
-                args.paths, encode=not args.no_encode, read_text=args.text, progress=bar
+                args.paths,
+                encode=not args.no_encode,
+                read_text=args.text,
+                faces=not args.no_faces,
+                progress=bar,
             )
             if not args.no_encode:
                 # Once per model: later searches from the shell then run without torch.
@@ -37,6 +41,9 @@ def cmd_index(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     keys = ("added", "updated", "moved", "removed", "unchanged", "errors", "encoded", "pending")
+    keys += ("faces",) if "faces" in summary else ()
+    if summary.get("faces_skipped"):
+        print(f"photoorg: faces skipped: {summary['faces_skipped']}", file=sys.stderr)
     text = summary.get("text") or {}
     emit(
         args,
@@ -205,6 +212,7 @@ def add_commands(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
         help="read the text in photos for this run: off, likely (photos a quick look finds "
         "text in) or every photo (default: the catalog's setting, see text-reading)",
     )
+    p.add_argument("--no-faces", action="store_true", help="skip finding faces and people")
     p.set_defaults(run=cmd_index)
 
     p = sub.add_parser("search", parents=[common], help="find photos from a description")

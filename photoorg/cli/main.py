@@ -16,6 +16,7 @@ from photoorg.cli import (
     album_commands,
     library_commands,
     model_commands,
+    people_commands,
     place_commands,
     spark_commands,
     tagging_commands,
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     place_commands.add_commands(sub, common)
     spark_commands.add_commands(sub, common)
     model_commands.add_commands(sub, common)
+    people_commands.add_commands(sub, common)
     _accept_unused_model_flags(parser)
     return parser
 

@@ -11,7 +11,7 @@ photo with EXIF orientation 6 has regions in the sideways frame. PhotoOrg keeps 
 upright pixels (model/face.py); both directions are converted here. (pillow-heif hands
 HEIF photos over already turned, so their orientation is passed as 1.)
 
-Writing follows xmp.py's rules: the existing sidecar is parsed (defusedxml), regions of
+Writing follows sidecars.py's rules: the existing sidecar is parsed (defusedxml), regions of
 other types (pets, focus points) and face regions that overlap none of ours are kept,
 every other property stays, and the file is replaced atomically.
 """
@@ -25,8 +25,9 @@ from pathlib import Path
 from PIL import Image
 
 from photoorg import __version__
-from photoorg.core.imaging import _parse_xmp, _xmp_bytes
-from photoorg.core.xmp import (
+from photoorg.media import files
+from photoorg.media.embedded import parse_xmp, xmp_packet
+from photoorg.media.sidecars import (
     DESCRIPTION,
     NS,
     RDF,
@@ -35,7 +36,6 @@ from photoorg.core.xmp import (
     _parse,
     _read_bytes,
     _serialise,
-    write_atomically,
 )
 from photoorg.model.face import FaceBox, NamedRegion
 
@@ -55,7 +55,7 @@ def _mwg(name: str) -> str:
 
 # -- orientation ----------------------------------------------------------------------
 # Where a point of the stored image lands in the upright one, in 0..1 coordinates, per
-# EXIF orientation (the transposes of core/imaging.py's _UPRIGHT).
+# EXIF orientation (the transposes of media/decode.py's _UPRIGHT).
 _TO_UPRIGHT = {
     1: lambda u, v: (u, v),
     2: lambda u, v: (1 - u, v),
@@ -135,7 +135,7 @@ def read_embedded_regions(
     img: Image.Image, orientation: int, upright_size: tuple[int, int]
 ) -> list[NamedRegion]:
     """Face regions in the photo's own XMP packet (none when it has none or it is broken)."""
-    root = _parse_xmp(_xmp_bytes(img))
+    root = parse_xmp(xmp_packet(img))
     return regions_in(root, orientation, upright_size) if root is not None else []
 
 
@@ -217,7 +217,10 @@ def merge_sidecar_regions(
     text = _serialise(root, prefixes)
     if existing is not None and text.encode("utf-8") == existing:
         return False
-    write_atomically(path, text.encode("utf-8"))
+    try:
+        files.write_atomically(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise XmpError(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return True
 
 

@@ -31,8 +31,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from photoorg.core.imaging import decode_upright, open_image, read_metadata
 from photoorg.errors import PhotoOrgError
+from photoorg.media.decode import decode_upright, open_image
+from photoorg.media.metadata import read_metadata
 from photoorg.model.face import FaceBox
 
 ENGINE_ID = "dlib-hog-0+resnet-v1@1000"

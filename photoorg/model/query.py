@@ -27,6 +27,7 @@ LIST_FIELDS = (
     "photo_ids",
     "texts",
     "exclude_texts",
+    "people",
 )
 
 
@@ -54,6 +55,7 @@ class Filters:
     photo_ids: tuple[int, ...] = ()  # any of (the photos of a map cluster)
     texts: tuple[str, ...] = ()  # all of: words or phrases in the photo's text
     exclude_texts: tuple[str, ...] = ()  # none of
+    people: tuple[str, ...] = ()  # all of: names of people on the photo
 
     def merged(self, other: Filters) -> Filters:
         """Both sets of conditions at once (CLI flags plus inline filters)."""
@@ -87,6 +89,7 @@ class Filters:
         parts += [f"{len(self.photo_ids)} chosen photos"] if self.photo_ids else []
         parts += [f"text {t!r}" for t in self.texts]
         parts += [f"not text {t!r}" for t in self.exclude_texts]
+        parts += [f"person {p}" for p in self.people]
         return ", ".join(parts)
 
 

@@ -24,6 +24,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from photoorg.store.vectors.neighbours import knn_graph
+
 NEIGHBOURS = 30  # per face; more only matters for people with hundreds of near-copies
 BRUTE_FORCE_LIMIT = 4000
 FEW_QUERIES = 512  # against this few, exact distances beat building a graph of the base
@@ -55,14 +57,7 @@ def nearest(
                 idx = idx[np.argsort(row[idx], kind="stable")]
                 found.append([(int(j), float(row[j])) for j in idx if row[j] < radius])
         return found
-    import hnswlib
-
-    index = hnswlib.Index(space="l2", dim=base.shape[1])
-    index.init_index(max_elements=len(base), ef_construction=200, M=16, random_seed=7)
-    index.add_items(base, np.arange(len(base)), num_threads=1)
-    index.set_ef(max(100, 2 * k))
-    labels, squared = index.knn_query(queries, k=k, num_threads=1)
-    d = np.sqrt(np.maximum(squared, 0.0))
+    labels, d = knn_graph(queries, base, k)
     return [
         [(int(j), float(dist)) for j, dist in zip(row_l, row_d, strict=True) if dist < radius]
         for row_l, row_d in zip(labels, d, strict=True)

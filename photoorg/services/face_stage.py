@@ -18,14 +18,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from photoorg.core.imaging import open_image, read_metadata
-from photoorg.core.jobs import CancelToken, Progress, no_progress
-from photoorg.core.xmp import XmpError, find_sidecar
 from photoorg.errors import PhotoOrgError
+from photoorg.media.decode import open_image
+from photoorg.media.metadata import read_metadata
 from photoorg.media.regions import read_embedded_regions, read_sidecar_regions
+from photoorg.media.sidecars import XmpError, find_sidecar
 from photoorg.ml.faces import ENGINE_ID, FaceEngine, FoundFace
 from photoorg.model.face import NamedRegion
 from photoorg.services import people
+from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import faces as store
 from photoorg.store.catalog import Catalog
 

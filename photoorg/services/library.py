@@ -37,6 +37,7 @@ TEXT_TOWERS = "text-towers"
 
 if TYPE_CHECKING:
     from photoorg.services.albums import Albums
+    from photoorg.services.people_service import People
     from photoorg.services.places import Places
     from photoorg.services.tagging.service import Tagging
     from photoorg.services.text_reading import TextReading
@@ -290,6 +291,12 @@ class Library:
 
         return Albums(self)
 
+    @cached_property
+    def people(self) -> People:
+        from photoorg.services.people_service import People
+
+        return People(self)
+
     # -- indexing -------------------------------------------------------------------------
 
     def index(
@@ -298,14 +305,22 @@ class Library:
         *,
         encode: bool = True,
         read_text: str | None = None,
+        faces: bool = False,
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
     ) -> dict[str, Any]:
         """Scan (and encode) ``folders``, adding them as roots; all roots when empty
         (the stages are in ``services.indexing.pipeline``). ``read_text`` overrides the
-        text reading setting for this run (off, likely, every)."""
+        text reading setting for this run (off, likely, every). The face stage runs when
+        asked (the CLI and the window do): it costs ~0.1-0.3 s a photo."""
         return run_index(
-            self, folders, encode=encode, read_text=read_text, progress=progress, cancel=cancel
+            self,
+            folders,
+            encode=encode,
+            read_text=read_text,
+            faces=faces,
+            progress=progress,
+            cancel=cancel,
         )
 
     def import_embeddings(self, folder: str | os.PathLike[str]) -> dict[str, Any]:

@@ -24,15 +24,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlite_utils import Database
 
 from photoorg.errors import UsageError
 from photoorg.ml.faces import FoundFace
 from photoorg.model.face import Face, FaceBox, FaceDecision, NamedRegion, Person
 from photoorg.services.face_clusters import chinese_whispers, nearest
 from photoorg.store import faces as store
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 JOIN_DISTANCE = 0.5
 SUGGEST_DISTANCE = 0.55  # a little past JOIN_DISTANCE (the user decides), short of 0.6

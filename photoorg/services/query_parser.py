@@ -24,8 +24,10 @@ Filters (anywhere, each one token)
     (none of), ``has:gps`` / ``-has:gps``, ``place:NAME`` (a city, region or country,
     English or Chinese, any case; repeatable, any of), ``event:ID`` (repeatable, any of),
     ``text:WORD`` / ``text:"a phrase"`` (the photo's recognised text holds it, ignoring
-    case and spaces; repeatable, all of) and ``-text:`` (none of). Keys are
-    case-insensitive.
+    case and spaces; repeatable, all of) and ``-text:`` (none of).
+
+    ``person:NAME`` (repeatable, all of: ``person:Anna person:Ben`` finds photos of both).
+    Keys are case-insensitive.
 Dates and places in plain words
     Unquoted text also says when and where: "beach in Italy last summer" is the
     description "beach", a date range and the place Italy ("2019", "May 2008",
@@ -89,6 +91,7 @@ FILTER_KEYS = (
     "place",
     "event",
     "text",
+    "person",
 )
 _NEGATABLE = ("label", "has", "text")
 
@@ -287,7 +290,8 @@ def _apply_filter(acc: dict[str, list], token: Token) -> bool:
         # Matching ignores case and whitespace (store.photo_text.squash): keep it as typed.
         acc["exclude_texts" if negated else "texts"].append(value)
     else:
-        acc["exclude_labels" if negated else name + "s"].append(value)
+        field = "people" if name == "person" else name + "s"
+        acc["exclude_labels" if negated else field].append(value)
     return True
 
 

@@ -13,51 +13,6 @@ from photoorg.store.photos import now_iso
 
 DESCRIPTOR_SIZE = 128
 
-# Appended to store/schema.py's MIGRATIONS at integration.
-FACES_SCHEMA = """
--- A person: a group of faces, named or not yet. Names are unique, ignoring case.
-CREATE TABLE people (
-    id INTEGER PRIMARY KEY,
-    name TEXT,
-    created_at TEXT NOT NULL
-);
-CREATE UNIQUE INDEX people_name ON people(name COLLATE NOCASE) WHERE name IS NOT NULL;
-
--- One row per face found on a photo (or named in its XMP). The box is in upright pixels
--- of the original. `decision`: auto (PhotoOrg grouped it), confirmed (the user did; it
--- anchors its person through every regroup), not_face, ignored. A face follows its photo
--- through renames and moves because photo ids do.
-CREATE TABLE faces (
-    id INTEGER PRIMARY KEY,
-    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
-    x INTEGER NOT NULL,
-    y INTEGER NOT NULL,
-    w INTEGER NOT NULL,
-    h INTEGER NOT NULL,
-    score REAL,
-    descriptor BLOB,
-    thumbnail BLOB,
-    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
-    decision TEXT NOT NULL DEFAULT 'auto'
-        CHECK (decision IN ('auto', 'confirmed', 'not_face', 'ignored'))
-);
-CREATE INDEX faces_photo ON faces(photo_id);
-CREATE INDEX faces_person ON faces(person_id);
-
--- Photos the face stage has been through, and with which engine: a new engine, or new
--- pixels (the trigger), mean the photo is looked at again.
-CREATE TABLE face_progress (
-    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
-    engine TEXT NOT NULL,
-    faces INTEGER NOT NULL,
-    error TEXT,
-    at TEXT NOT NULL
-);
-CREATE TRIGGER photos_pixels_changed_faces AFTER UPDATE OF sha256 ON photos
-WHEN OLD.sha256 <> NEW.sha256
-BEGIN DELETE FROM face_progress WHERE photo_id = NEW.id; END;
-"""
-
 _FACE_COLUMNS = "f.id, f.photo_id, f.x, f.y, f.w, f.h, f.person_id, f.decision, f.score"
 GROUPED = ("auto", "confirmed")  # decisions whose faces belong in people
 
@@ -277,3 +232,16 @@ def progress(db: Database, engine: str) -> tuple[int, int]:
         [engine],
     ).fetchone()
     return int(row[0]), int(row[1])
+
+
+def photos_with_any(db: Database, person_ids: Sequence[int]) -> list[int]:
+    """Photos showing at least one of ``person_ids``."""
+    if not person_ids:
+        return []
+    rows = db.execute(
+        f"SELECT DISTINCT photo_id FROM faces WHERE person_id IN "
+        f"({', '.join('?' * len(person_ids))}) AND decision IN ('auto', 'confirmed') "
+        "ORDER BY photo_id",
+        list(person_ids),
+    )
+    return [r[0] for r in rows]

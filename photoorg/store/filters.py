@@ -116,6 +116,13 @@ def where(filters: Filters | None) -> tuple[str, list[Any]]:
             raise UsageError(str(exc)) from exc
         clauses.append(clause)
         params += args
+    for person in filters.people:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM faces f JOIN people pe ON pe.id = f.person_id "
+            "WHERE f.photo_id = p.id AND f.decision IN ('auto', 'confirmed') "
+            "AND pe.name = ? COLLATE NOCASE)"
+        )
+        params.append(person)
     return " AND ".join(clauses), params
 
 

@@ -215,10 +215,57 @@ CREATE TRIGGER photo_text_au AFTER UPDATE OF squashed ON photo_text BEGIN
 END;
 """
 
+# People (issue 15): faces, people and the face stage's progress per photo.
+M006_FACES = """
+-- A person: a group of faces, named or not yet. Names are unique, ignoring case.
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX people_name ON people(name COLLATE NOCASE) WHERE name IS NOT NULL;
+
+-- One row per face found on a photo (or named in its XMP). The box is in upright pixels
+-- of the original. `decision`: auto (PhotoOrg grouped it), confirmed (the user did; it
+-- anchors its person through every regroup), not_face, ignored. A face follows its photo
+-- through renames and moves because photo ids do.
+CREATE TABLE faces (
+    id INTEGER PRIMARY KEY,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    x INTEGER NOT NULL,
+    y INTEGER NOT NULL,
+    w INTEGER NOT NULL,
+    h INTEGER NOT NULL,
+    score REAL,
+    descriptor BLOB,
+    thumbnail BLOB,
+    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+    decision TEXT NOT NULL DEFAULT 'auto'
+        CHECK (decision IN ('auto', 'confirmed', 'not_face', 'ignored'))
+);
+CREATE INDEX faces_photo ON faces(photo_id);
+CREATE INDEX faces_person ON faces(person_id);
+
+-- Photos the face stage has been through, and with which engine: a new engine, or new
+-- pixels (the trigger), mean the photo is looked at again.
+CREATE TABLE face_progress (
+    photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    engine TEXT NOT NULL,
+    faces INTEGER NOT NULL,
+    error TEXT,
+    at TEXT NOT NULL
+);
+CREATE TRIGGER photos_pixels_changed_faces AFTER UPDATE OF sha256 ON photos
+WHEN OLD.sha256 <> NEW.sha256
+BEGIN DELETE FROM face_progress WHERE photo_id = NEW.id; END;
+"""
+
+
 MIGRATIONS: list[str] = [
     M001_INITIAL,
     M002_TAGGING,
     M003_PLACES,
     M004_EMBEDDING_PRECISION,
     M005_PHOTO_TEXT,
+    M006_FACES,
 ]

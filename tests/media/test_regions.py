@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from photoorg.core.xmp import XmpError, merge_sidecar, read_sidecar
 from photoorg.media.regions import (
     area_to_box,
     box_to_area,
@@ -18,6 +17,7 @@ from photoorg.media.regions import (
     read_embedded_regions,
     read_sidecar_regions,
 )
+from photoorg.media.sidecars import XmpError, merge_sidecar, read_sidecar
 from photoorg.model.face import FaceBox, NamedRegion
 
 EXIFTOOL = shutil.which("exiftool")

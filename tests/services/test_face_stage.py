@@ -48,7 +48,6 @@ def catalog(tmp_path):
         (1280, 886),
     )
     with Catalog(tmp_path / "catalog.db") as catalog:
-        catalog.db.conn.executescript(store.FACES_SCHEMA)
         with catalog.write() as db:
             root = add_root(db, str(folder)).id
             for photo in sorted(folder.glob("*.jpg")):

@@ -30,7 +30,6 @@ class Fixture:
 
     def __init__(self, path: Path, library) -> None:
         self.catalog = Catalog(path)
-        self.catalog.db.conn.executescript(store.FACES_SCHEMA)
         self.library = library
         self.ids: dict[Path, int] = {}
         with self.catalog.write() as db:

@@ -22,7 +22,6 @@ def _record(name: str, sha: str) -> PhotoRecord:
 @pytest.fixture
 def catalog(tmp_path):
     with Catalog(tmp_path / "catalog.db") as catalog:
-        catalog.db.conn.executescript(store.FACES_SCHEMA)
         with catalog.write() as db:
             root = add_root(db, "/photos").id
             ids = [insert_photo(db, root, _record(f"{i}.jpg", f"sha{i}")) for i in range(3)]

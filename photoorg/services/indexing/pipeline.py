@@ -1,6 +1,7 @@
 """The indexing stages, in order: scan (walk, hash, metadata, thumbnail), encode (CLIP),
 adopt the model once every photo has its vector, bring the vector index in step, then
-import file keywords and re-tag (``Tagging.after_index``).
+import file keywords and re-tag (``Tagging.after_index``), then find faces and group
+them into people (when asked: ``faces=True``).
 
 Each stage is resumable and idempotent: a cancelled run keeps what it stored, and the
 next run picks up where it stopped. New stages (faces, places) go here, after encoding,
@@ -32,11 +33,13 @@ def run_index(
     *,
     encode: bool = True,
     read_text: str | None = None,
+    faces: bool = False,
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> dict[str, Any]:
-    """Scan (and encode) ``folders``, adding them as roots; all roots when empty; then
-    read the text in photos as ``read_text`` (default: the catalog's setting) asks."""
+    """Scan (and encode, and find faces in) ``folders``, adding them as roots; all roots
+    when empty; then read the text in photos as ``read_text`` (default: the catalog's
+    setting) asks."""
     roots = library.add_roots(folders) if folders else library.roots()
     if not roots:
         raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
@@ -58,6 +61,8 @@ def run_index(
         if model_error:
             summary["model_error"] = model_error
         library.tagging.after_index(encoded=False, progress=progress, cancel=cancel)
+        if faces:
+            summary |= run_face_stage(library, progress, cancel)
         summary["text"] = library.text.read(read_text, progress=progress, cancel=cancel)
         return summary
     from photoorg.services.indexing.encoding import (
@@ -91,9 +96,28 @@ def run_index(
     adopt_model_if_complete(library, model.id)
     library._index_keeper(model).sync()
     library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
+    if faces:
+        summary |= run_face_stage(library, progress, cancel)
     # Text last: it is the slowest stage on a CPU, and search and tags work without it.
     summary["text"] = library.text.read(read_text, progress=progress, cancel=cancel)
     return summary
+
+
+def run_face_stage(
+    library: Library, progress: Progress, cancel: CancelToken | None
+) -> dict[str, Any]:
+    """The faces stage (services/face_stage.py). Missing face models skip it with a
+    notice: like a missing CLIP model, they delay this stage and never stop the scan."""
+    from photoorg.ml.faces import FaceModelError
+    from photoorg.services.face_stage import find_faces
+
+    try:
+        found = find_faces(
+            library.catalog, workers=library.workers or 2, progress=progress, cancel=cancel
+        )
+    except FaceModelError as exc:
+        return {"faces": 0, "faces_skipped": str(exc)}
+    return {"faces": found.faces, "people_new": found.new_people, "faces_named": found.named}
 
 
 def adopt_model_if_complete(library: Library, model_id: str) -> None:
