@@ -3,7 +3,8 @@
 Made for the frozen app (PyInstaller), where a missing data file, Qt plugin or native
 library only shows when the code that needs it runs. In a temporary folder it writes a
 few generated photos (JPEG, PNG, WebP and HEIC, so every bundled decoder runs), opens a
-catalog, scans them, encodes them with the model given (``local-dir:FOLDER`` needs no
+catalog, scans them (and finds no faces in them, after running every face model once),
+encodes them with the model given (``local-dir:FOLDER`` needs no
 network), runs a search and a tag pass, reads the text of a generated sign, then opens
 the real main window offscreen and closes it. It prints one line: the summary, or the
 first failure (exit status 1).
@@ -99,7 +100,11 @@ def check_library(home: Path, photos_dir: Path, model_spec: str | None, facts: l
     from photoorg.services.library import Library
 
     with Library(home, model=model_spec, device="cpu") as library:
-        summary = library.index([photos_dir], encode=model_spec is not None)
+        summary = library.index([photos_dir], encode=model_spec is not None, faces=True)
+        if summary.get("faces_skipped"):
+            raise SelfTestError(f"faces: {summary['faces_skipped']}")
+        if summary.get("faces"):
+            raise SelfTestError(f"faces: {summary['faces']} found where none are")
         errors = library.errors()
         if errors:
             first = errors[0]
@@ -115,6 +120,7 @@ def check_library(home: Path, photos_dir: Path, model_spec: str | None, facts: l
             raise SelfTestError(f"thumbnails: {len(missing_thumbs)} missing")
         facts.append(f"{photos} photos")
         if model_spec is None:
+            facts.append(check_faces())
             check_open_clip_data()
             facts.append("encoding skipped (no --model given: search and tags not tested)")
             return
@@ -124,6 +130,14 @@ def check_library(home: Path, photos_dir: Path, model_spec: str | None, facts: l
         facts.append(f"{encoded} encoded")
         facts.append(check_search(library))
         facts.append(check_tags(library))
+        facts.append(check_faces())
+
+
+def check_faces() -> str:
+    """Every face model runs once (a .dat file or dlib missing from a build shows here)."""
+    from photoorg.ml.faces import self_check
+
+    return self_check()
 
 
 def check_text(workdir: Path, facts: list[str]) -> None:

@@ -23,6 +23,7 @@ def test_self_test_passes_with_the_tiny_model(tiny_clip_spec: str) -> None:
     line = lines[0]
     assert line.startswith(f"self-test ok: {len(PHOTOS)} photos, {len(PHOTOS)} encoded, search ok")
     assert "window ok" in line
+    assert "faces: detector, landmarks and descriptor ran" in line
     assert "tags ok" in line or "tags skipped" in line
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry
+from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry, PersonEntry
 
 
 def label_entries(lib: Any) -> list[LabelEntry]:
@@ -13,6 +13,18 @@ def label_entries(lib: Any) -> list[LabelEntry]:
     return [
         LabelEntry(label.name, label.parent, int(counts.get(label.name, 0)))
         for label in tagging.labels()
+    ]
+
+
+def person_entries(lib: Any) -> list[PersonEntry]:
+    """Named people for the sidebar (unnamed ones wait in the People view)."""
+    people = lib.people
+    return [
+        PersonEntry(
+            p.name, p.photos, people.thumbnail(p.cover_face_id) if p.cover_face_id else None
+        )
+        for p in people.list()
+        if p.name
     ]
 
 

@@ -19,6 +19,7 @@ class CommandBase:
         self.ctx = window.ctx
         self.actions: dict[str, QAction] = {}
         self.duplicates_dialog = None
+        self.people_dialog = None
         self.label_editor = None
 
     # -- helpers --------------------------------------------------------------------------------

@@ -120,6 +120,9 @@ class Commands(AlbumCommands, LabelCommands):
         self._action(
             view, "duplicates", translate("Commands", "&Duplicates…"), self.open_duplicates
         )
+        self._action(
+            view, "people", translate("Commands", "&People…"), self.open_people, "Ctrl+Shift+P"
+        )
 
         photos = bar.addMenu(translate("Commands", "&Photos"))
         self._action(
@@ -393,6 +396,18 @@ class Commands(AlbumCommands, LabelCommands):
         self.ctx.call(
             remove, done, self._failed(translate("Commands", "Could not remove the folder"))
         )
+
+    def open_people(self):
+        from photoorg.ui.dialogs.people import PeopleDialog
+
+        if self.people_dialog is None:
+            dialog = PeopleDialog(self.ctx, self.window)
+            dialog.changed.connect(self.window.refresh_overview)
+            self.people_dialog = dialog
+        self.people_dialog.show()
+        self.people_dialog.raise_()
+        self.people_dialog.reload()
+        return self.people_dialog
 
     def open_duplicates(self):
         from photoorg.ui.dialogs.duplicates import DuplicatesDialog

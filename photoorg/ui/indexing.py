@@ -82,7 +82,7 @@ class IndexingController(QObject):
         token = self._ctx.cancel_token()
         progress = self._relay.callback()
         started = self._ctx.call(
-            lambda lib: lib.index(folders, progress=progress, cancel=token),
+            lambda lib: lib.index(folders, faces=True, progress=progress, cancel=token),
             self._on_done,
             self._on_error,
         )

@@ -35,7 +35,7 @@ from photoorg.ui.watcher import FolderWatcher
 from photoorg.ui.widgets.browser import BrowserPage
 from photoorg.ui.widgets.map_view import MapView
 from photoorg.ui.widgets.photo_view import PhotoView
-from photoorg.ui.widgets.sidebar import ALL, AlbumEntry, LabelEntry, Scope, Sidebar
+from photoorg.ui.widgets.sidebar import ALL, AlbumEntry, LabelEntry, PersonEntry, Scope, Sidebar
 from photoorg.ui.widgets.sidebar_places import EventEntry
 
 translate = QCoreApplication.translate
@@ -57,12 +57,13 @@ class LibraryOverview:
     albums: list[AlbumEntry]
     places: list[PlaceNode]
     events: list[EventEntry]
+    people: list[PersonEntry]
     text_reading: str = "likely"  # which photos indexing reads the text of
 
 
 def load_overview(lib) -> LibraryOverview:
     """Worker side."""
-    from photoorg.ui.catalog_adapters import album_entries, label_entries
+    from photoorg.ui.catalog_adapters import album_entries, label_entries, person_entries
 
     return LibraryOverview(
         roots=[(r.path, r.online) for r in lib.roots()],
@@ -75,6 +76,7 @@ def load_overview(lib) -> LibraryOverview:
             EventEntry(e.id, e.name, e.photo_count, e.cover_photo_id)
             for e in lib.places.event_list()
         ],
+        people=person_entries(lib),
         text_reading=lib.text.policy,
     )
 
@@ -227,6 +229,7 @@ class MainWindow(QMainWindow):
             pixmap = self.ctx.thumbnails.pixmap(photo_id)  # None: it comes with `ready`
             if pixmap is not None:
                 self.sidebar.set_cover(photo_id, pixmap)
+        self.sidebar.set_people(overview.people)
         self.browser.search_bar.save_button.setVisible(overview.albums is not None)
         self.commands.update_menus()
         self.watcher.watch(

@@ -56,6 +56,7 @@ def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
         "place": lambda v: Filters(places=(v,)),
         "event": lambda v: Filters(events=(int(v),)),
         "photos": lambda _v: Filters(photo_ids=scope.photo_ids),
+        "person": lambda v: Filters(people=(v,)),
     }.get(scope.kind)
     if scope_filters is not None:
         filters = filters.merged(scope_filters(scope.value))

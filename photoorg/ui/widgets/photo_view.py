@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -29,44 +29,12 @@ from PySide6.QtWidgets import (
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.metadata import describe_metadata
 from photoorg.ui.text import plain_label, tooltip
+from photoorg.ui.widgets.face_canvas import FaceCanvas, FaceMark, face_marks
 from photoorg.ui.widgets.photo_text_panel import PhotoTextPanel
 
 translate = QCoreApplication.translate
 
 PREVIEW_SIZE = 1600
-
-
-class PreviewCanvas(QWidget):
-    """Paints a pixmap scaled to fit, centred, never enlarged past 2x."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("previewCanvas")
-        self._pixmap = QPixmap()
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(200, 200)
-
-    def set_pixmap(self, pixmap: QPixmap) -> None:
-        self._pixmap = pixmap
-        self.update()
-
-    def pixmap(self) -> QPixmap:
-        return self._pixmap
-
-    def sizeHint(self) -> QSize:
-        return QSize(800, 600)
-
-    def paintEvent(self, _event) -> None:
-        if self._pixmap.isNull():
-            return
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        area = self.rect().adjusted(12, 12, -12, -12)
-        size = self._pixmap.size()
-        scale = min(area.width() / size.width(), area.height() / size.height(), 2.0)
-        w, h = size.width() * scale, size.height() * scale
-        target = QRectF(area.x() + (area.width() - w) / 2, area.y() + (area.height() - h) / 2, w, h)
-        painter.drawPixmap(target, self._pixmap, QRectF(self._pixmap.rect()))
 
 
 class TagRow(QWidget):
@@ -141,7 +109,8 @@ class PhotoView(QWidget):
         self.photo_id: int | None = None
         self.info: dict[str, Any] = {}
 
-        self.canvas = PreviewCanvas(self)
+        self.canvas = FaceCanvas(self)
+        self.canvas.face_clicked.connect(self._on_face_clicked)
         toolbar = QHBoxLayout()
         toolbar.setSpacing(6)
         self.back_button = self._button(
@@ -256,10 +225,10 @@ class PhotoView(QWidget):
         self._loading = 2
         self.canvas.set_pixmap(QPixmap())
 
-        def load_info(lib) -> tuple[dict[str, Any], QImage, list[str]]:
+        def load_info(lib) -> tuple[dict[str, Any], QImage, list[str], list[FaceMark]]:
             info = lib.info(photo_id)
             labels = [label.name for label in lib.tagging.labels()]
-            return info, QImage(info["thumbnail"]), labels
+            return info, QImage(info["thumbnail"]), labels, face_marks(lib, photo_id)
 
         self._ctx.call(
             load_info,
@@ -273,12 +242,18 @@ class PhotoView(QWidget):
         )
 
     def _on_info(
-        self, generation: int, info: dict[str, Any], thumb: QImage, labels: list[str]
+        self,
+        generation: int,
+        info: dict[str, Any],
+        thumb: QImage,
+        labels: list[str],
+        faces: list[FaceMark],
     ) -> None:
         if generation != self._generation:
             return
         self._loading -= 1
         self.info = info
+        self.canvas.set_faces(faces, (int(info.get("width", 0)), int(info.get("height", 0))))
         if self.canvas.pixmap().isNull() and not thumb.isNull():
             self.canvas.set_pixmap(QPixmap.fromImage(thumb))
         name, rows = describe_metadata(info)
@@ -377,6 +352,40 @@ class PhotoView(QWidget):
         path = self.info.get("path")
         if path:
             signal.emit(path)
+
+    # -- faces ----------------------------------------------------------------------------
+
+    def _on_face_clicked(self, face_id: int, name: str) -> None:
+        """Ask for the face's name, offering the named person it looks like first."""
+
+        def ask(suggested: list[tuple[int, str, float]]) -> None:
+            offer = name or (suggested[0][1] if suggested else "")
+            hint = f" (looks like {suggested[0][1]})" if suggested and not name else ""
+            text, ok = QInputDialog.getText(
+                self, "Name this face", f"Who is this?{hint}", text=offer
+            )
+            if ok and text.strip():
+                self.name_face(face_id, text.strip())
+
+        self._ctx.call(lambda lib: lib.people.suggestions(face_id), ask, lambda exc: ask([]))
+
+    def name_face(self, face_id: int, name: str) -> None:
+        """Give a face a name (worker side), then redraw the photo's faces."""
+        photo_id = self.photo_id
+
+        def apply(lib) -> list[FaceMark]:
+            lib.people.name_face(face_id, name)
+            return face_marks(lib, photo_id)
+
+        def done(faces: list[FaceMark]) -> None:
+            if photo_id == self.photo_id:
+                self.canvas.set_faces(
+                    faces, (self.info.get("width", 0), self.info.get("height", 0))
+                )
+            self.message.emit(f"Named {name}")
+            self.tags_changed.emit()  # the sidebar's people change
+
+        self._ctx.call(apply, done, lambda exc: self.message.emit(f"Cannot name the face: {exc}"))
 
     def _on_similar(self) -> None:
         if self.photo_id is not None:

@@ -1,4 +1,4 @@
-"""The sidebar: library roots and folders, labels with counts, albums, saved searches.
+"""The sidebar: library roots and folders, people, labels with counts, albums, saved searches.
 
 Selecting an entry sets the grid's scope (a ``Scope``); dropping photos from the grid
 onto a manual album adds them to it. Refreshing keeps the selection and the expanded
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QLocale, QPoint, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 
 from photoorg.services.places import PlaceNode
@@ -24,15 +24,15 @@ from photoorg.ui.widgets.sidebar_places import EventEntry, fill_events, fill_pla
 translate = QCoreApplication.translate
 
 ScopeRole = Qt.ItemDataRole.UserRole + 10
-SELECTABLE = ("all", "folder", "label", "album", "search", "place", "event", "photos")
+SELECTABLE = ("all", "folder", "person", "label", "album", "search", "place", "event", "photos")
 
 
 @dataclass(frozen=True)
 class Scope:
     """What the grid is limited to before the search field narrows it further."""
 
-    kind: str = "all"  # all | folder | label | album | search | place | event | photos
-    value: str = ""  # a folder path, label, album or place name, an event id
+    kind: str = "all"  # all | folder | person | label | album | search | place | event | photos
+    value: str = ""  # a folder path, person's name, label, album or place name, an event id
     query: str = ""  # a saved search's query
     label: str = ""  # the title when the value is no name (an event's, a map cluster's)
     photo_ids: tuple[int, ...] = ()  # photos: those chosen on the map
@@ -56,6 +56,13 @@ class AlbumEntry:
     name: str
     query: str | None = None  # a smart album (saved search) when set
     count: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    name: str
+    photos: int
+    thumbnail: bytes | None = None  # JPEG of the person's cover face
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class Sidebar(QTreeWidget):
         self._sections: dict[str, QTreeWidgetItem] = {}
         for key, title in (
             ("library", translate("Sidebar", "LIBRARY")),
+            ("people", translate("Sidebar", "PEOPLE")),
             ("places", translate("Sidebar", "PLACES")),
             ("events", translate("Sidebar", "EVENTS")),
             ("labels", translate("Sidebar", "LABELS")),
@@ -250,6 +258,21 @@ class Sidebar(QTreeWidget):
             if not labels:
                 self._hint("labels", translate("Sidebar", "No labels yet"))
         self._restore_expanded(expanded)
+
+    def set_people(self, people: Sequence[PersonEntry]) -> None:
+        """Named people with their face and how many photos show them."""
+        with _Keep(self):
+            self._clear_section("people")
+            for person in sorted(people, key=lambda p: p.name.lower()):
+                item = self._add(
+                    self._sections["people"], person.name, Scope("person", person.name),
+                    person.photos,
+                )  # fmt: skip
+                pixmap = QPixmap()
+                if person.thumbnail and pixmap.loadFromData(person.thumbnail):
+                    item.setIcon(0, QIcon(pixmap))
+            if not people:
+                self._hint("people", "Name people in the People view")
 
     def set_albums(self, albums: Sequence[AlbumEntry]) -> None:
         """Manual albums and smart ones (saved searches)."""
