@@ -8,7 +8,13 @@ of the face tests enlarged to 12 MP. Per photo it measures the whole stage
 thumbnails), and, separately, decode + HOG alone; then the stage's throughput with one
 engine per thread on ``--threads`` threads (dlib releases the GIL in its heavy calls).
 
-    python benchmarks/bench_faces.py [--photos 8] [--threads 2]
+Then, with ``--model SPEC``, indexing throughput (``Library.index``: scan, thumbnail,
+encode, tag, and the face stage or not) on the photos with one face and those with none,
+faces off and on, each on a fresh catalog. With bench_encode.py's model (ViT-B-32) the
+encoder dominates; with a small one (``local-dir:`` the tests' tiny CLIP) the face stage
+shows plainly.
+
+    python benchmarks/bench_faces.py [--photos 8] [--threads 2] [--model SPEC]
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import math
 import os
 import statistics
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -77,10 +84,26 @@ def per_photo(engine: FaceEngine, photos: list[bytes], what) -> tuple[float, flo
     return statistics.median(walls), statistics.median(cpus), found
 
 
+def index_seconds(photos: list[bytes], model: str, faces: bool) -> float:
+    from photoorg.services.library import Library
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "photos"
+        folder.mkdir()
+        for i, data in enumerate(photos):
+            (folder / f"{i:04d}.jpg").write_bytes(data)
+        with Library(Path(tmp) / "catalog", model=model, device="cpu") as library:
+            library.model()  # loading the model is not indexing
+            start = time.perf_counter()
+            library.index([folder], faces=faces)
+            return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--model", help="also time Library.index with this CLIP model")
     args = parser.parse_args()
 
     people = list(face_crops())
@@ -116,6 +139,14 @@ def main() -> None:
         f"throughput, half without faces, half with one, {args.threads} threads: "
         f"{len(mixed) / seconds:.1f} photos/s ({seconds / len(mixed) * 1000:.0f} ms a photo)"
     )
+    if args.model:
+        off = index_seconds(mixed, args.model, faces=False)
+        on = index_seconds(mixed, args.model, faces=True)
+        print(
+            f"Library.index of the same {len(mixed)} photos: faces off {len(mixed) / off:.2f} "
+            f"photos/s, on {len(mixed) / on:.2f} photos/s "
+            f"(the stage adds {(on - off) / len(mixed) * 1000:.0f} ms a photo)"
+        )
 
 
 if __name__ == "__main__":

@@ -256,6 +256,8 @@ def cmd_export_xmp(args: argparse.Namespace) -> int:
     with open_library(args) as library:
         ids = photo_ids(library, args.paths) if args.paths else None
         written = library.tagging.export_xmp(ids, include_auto=not args.no_auto, errors=errors)
+        # Named faces too, as MWG regions (a sidecar with both counts once per write).
+        written += library.people.write_regions(ids, errors=errors)
     for _, message in errors:
         print(f"photoorg: {message}", file=sys.stderr)
     emit(

@@ -8,13 +8,14 @@ regions (``write_regions``), which digiKam and Lightroom read.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoorg.errors import UsageError
 from photoorg.media.regions import merge_sidecar_regions
-from photoorg.media.sidecars import folder_listing, target_sidecar
+from photoorg.media.sidecars import XmpError, folder_listing, target_sidecar
 from photoorg.model.face import Face, FaceDecision, Person
 from photoorg.services import people
 from photoorg.store import faces as store
@@ -116,12 +117,18 @@ class People:
         with self.catalog.write() as db:
             return people.regroup(db)
 
-    def write_regions(self, photo_ids: list[int] | None = None) -> int:
-        """Write named faces into the photos' sidecars as MWG regions; files written."""
+    def write_regions(
+        self,
+        photo_ids: Iterable[int] | None = None,
+        errors: list[tuple[str, str]] | None = None,
+    ) -> int:
+        """Write named faces into the photos' sidecars as MWG regions; files written.
+        A sidecar that cannot be read or written is listed in ``errors`` and skipped."""
         db = self.catalog.read
         if photo_ids is None:
             named = {p.id for p in store.list_people(db) if p.name}
             photo_ids = store.photos_with_any(db, sorted(named))
+        photo_ids = list(photo_ids)
         written = 0
         for photo_id in photo_ids:
             row = photos.get_photo(db, photo_id)
@@ -132,5 +139,10 @@ class People:
             orientation = 1 if row["format"] == "HEIF" else int(row["orientation"])
             sidecar = target_sidecar(path, folder_listing(path.parent), {})
             size = (int(row["width"]), int(row["height"]))
-            written += merge_sidecar_regions(sidecar, regions, orientation, size)
+            try:
+                written += merge_sidecar_regions(sidecar, regions, orientation, size)
+            except XmpError as exc:
+                if errors is None:
+                    raise
+                errors.append((str(sidecar), str(exc)))
         return written

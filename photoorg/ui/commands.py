@@ -332,6 +332,7 @@ class Commands(AlbumCommands, LabelCommands):
         def export(lib) -> tuple[int, list[tuple[str, str]]]:
             errors: list[tuple[str, str]] = []
             written = lib.tagging.export_xmp(ids, errors=errors)
+            written += lib.people.write_regions(ids, errors=errors)  # named faces
             return written, errors
 
         def done(result: tuple[int, list[tuple[str, str]]]) -> None:
