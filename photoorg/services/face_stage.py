@@ -22,7 +22,7 @@ from photoorg.errors import PhotoOrgError
 from photoorg.media.decode import open_image
 from photoorg.media.metadata import read_metadata
 from photoorg.media.regions import read_embedded_regions, read_sidecar_regions
-from photoorg.media.sidecars import XmpError, find_sidecar
+from photoorg.media.sidecars import XmpError, find_sidecar, folder_listing
 from photoorg.ml.faces import ENGINE_ID, FaceEngine, FoundFace
 from photoorg.model.face import NamedRegion
 from photoorg.services import people
@@ -62,12 +62,20 @@ def find_faces(
     """Run the stage over every photo it has not done with this engine; see the module."""
     summary = FaceStageSummary()
     local = threading.local()
+    listings: dict[Path, dict[str, str]] = {}  # one scandir per folder, not per photo
+    listings_lock = threading.Lock()
+
+    def listing(folder: Path) -> dict[str, str]:
+        with listings_lock:
+            if folder not in listings:
+                listings[folder] = folder_listing(folder)
+            return listings[folder]
 
     def detect(item: tuple[int, str]) -> _Result:
         engine = getattr(local, "engine", None)
         if engine is None:
             engine = local.engine = engine_factory()
-        return _detect(engine, *item)
+        return _detect(engine, *item, listing)
 
     done, total = store.progress(catalog.read, ENGINE_ID)
     progress(PHASE, done, total)
@@ -91,7 +99,9 @@ def find_faces(
     return summary
 
 
-def _detect(engine: FaceEngine, photo_id: int, path: str) -> _Result:
+def _detect(
+    engine: FaceEngine, photo_id: int, path: str, listing: Callable[[Path], dict[str, str]]
+) -> _Result:
     try:
         data = Path(path).read_bytes()
         found = engine.find_in_bytes(data, path)
@@ -99,10 +109,11 @@ def _detect(engine: FaceEngine, photo_id: int, path: str) -> _Result:
         return _Result(photo_id, [], [], f"{path}: cannot read: {exc.strerror or exc}")
     except PhotoOrgError as exc:
         return _Result(photo_id, [], [], str(exc))
-    return _Result(photo_id, found, _named_regions(Path(path), data), None)
+    photo = Path(path)
+    return _Result(photo_id, found, _named_regions(photo, data, listing(photo.parent)), None)
 
 
-def _named_regions(photo: Path, data: bytes) -> list[NamedRegion]:
+def _named_regions(photo: Path, data: bytes, listing: dict[str, str]) -> list[NamedRegion]:
     """Regions from the sidecar, else the photo's own XMP; a broken one names no one."""
     try:
         with open_image(data, photo.name) as img:
@@ -110,7 +121,7 @@ def _named_regions(photo: Path, data: bytes) -> list[NamedRegion]:
             # pillow-heif has already turned HEIF pixels upright: their regions too.
             orientation = 1 if meta.format == "HEIF" else meta.orientation
             size = (meta.width, meta.height)
-            sidecar = find_sidecar(photo)
+            sidecar = find_sidecar(photo, listing)
             if sidecar is not None:
                 return read_sidecar_regions(sidecar, orientation, size)
             return read_embedded_regions(img, orientation, size)
