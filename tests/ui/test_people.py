@@ -14,8 +14,10 @@ from tests.support.faces import GROUP_PHOTO, group_photo, make_faceless_photos, 
 from tests.ui.conftest import START_TIMEOUT, shown_paths, wait_idle
 
 
-@pytest.fixture
-def faces_catalog(tmp_path, ui_model_spec):
+@pytest.fixture(scope="module")
+def indexed_faces(tmp_path_factory, ui_model_spec):
+    """Photos with faces, indexed once (detection is the slow part); tests copy the catalog."""
+    tmp_path = tmp_path_factory.mktemp("ui-faces")
     photos = tmp_path / "photos"
     photos.mkdir()
     shutil.copyfile(group_photo(), photos / GROUP_PHOTO)
@@ -28,6 +30,14 @@ def faces_catalog(tmp_path, ui_model_spec):
     with Library(catalog, model=ui_model_spec) as library:
         summary = library.index([photos], faces=True)
     assert summary["faces"] == 6 + 3
+    return catalog, photos, toms
+
+
+@pytest.fixture
+def faces_catalog(tmp_path, indexed_faces):
+    template, photos, toms = indexed_faces
+    catalog = tmp_path / "catalog"
+    shutil.copytree(template, catalog)
     return catalog, photos, toms
 
 
