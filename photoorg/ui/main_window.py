@@ -9,7 +9,7 @@ every worker and only then closes the catalog. Menu commands on selected photos 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.services.places import PlaceNode
+from photoorg.ui.catalog_adapters import LibraryOverview, load_overview
 from photoorg.ui.commands import Commands
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.dialogs.first_run import Banner, FirstRunDialog
@@ -35,8 +35,7 @@ from photoorg.ui.watcher import FolderWatcher
 from photoorg.ui.widgets.browser import BrowserPage
 from photoorg.ui.widgets.map_view import MapView
 from photoorg.ui.widgets.photo_view import PhotoView
-from photoorg.ui.widgets.sidebar import ALL, AlbumEntry, LabelEntry, PersonEntry, Scope, Sidebar
-from photoorg.ui.widgets.sidebar_places import EventEntry
+from photoorg.ui.widgets.sidebar import ALL, Scope, Sidebar
 
 translate = QCoreApplication.translate
 
@@ -44,41 +43,6 @@ log = logging.getLogger(__name__)
 
 MODEL_LOAD_DELAY_MS = 300
 COVERS_ASKED = 60
-
-
-@dataclass(frozen=True)
-class LibraryOverview:
-    """What the sidebar and status bar show; gathered on a worker."""
-
-    roots: list[tuple[str, bool]]
-    folders: list[tuple[str, int]]
-    status: dict[str, Any]
-    labels: list[LabelEntry]
-    albums: list[AlbumEntry]
-    places: list[PlaceNode]
-    events: list[EventEntry]
-    people: list[PersonEntry]
-    text_reading: str = "likely"  # which photos indexing reads the text of
-
-
-def load_overview(lib) -> LibraryOverview:
-    """Worker side."""
-    from photoorg.ui.catalog_adapters import album_entries, label_entries, person_entries
-
-    return LibraryOverview(
-        roots=[(r.path, r.online) for r in lib.roots()],
-        folders=lib.folders(),
-        status=lib.status(),
-        labels=label_entries(lib),
-        albums=album_entries(lib),
-        places=lib.places.tree(),
-        events=[
-            EventEntry(e.id, e.name, e.photo_count, e.cover_photo_id)
-            for e in lib.places.event_list()
-        ],
-        people=person_entries(lib),
-        text_reading=lib.text.policy,
-    )
 
 
 class MainWindow(QMainWindow):

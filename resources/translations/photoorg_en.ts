@@ -3,7 +3,7 @@
   <context>
     <name>BrowserPage</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="210" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="211" />
       <source>%n best match(es)</source>
       <translation>
         <numerusform>%n best match</numerusform>
@@ -11,7 +11,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="214" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="215" />
       <source>%n photo(s)</source>
       <translation>
         <numerusform>%n photo</numerusform>
@@ -33,7 +33,7 @@
   <context>
     <name>Commands</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/commands.py" line="336" />
+      <location filename="../../photoorg/ui/commands.py" line="340" />
       <source>Wrote %n XMP sidecar(s)</source>
       <translation>
         <numerusform>Wrote %n XMP sidecar</numerusform>
@@ -55,7 +55,7 @@
   <context>
     <name>MainWindow</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="326" />
+      <location filename="../../photoorg/ui/main_window.py" line="333" />
       <source>%n photo(s) shown</source>
       <translation>
         <numerusform>%n photo shown</numerusform>
@@ -63,7 +63,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="337" />
+      <location filename="../../photoorg/ui/main_window.py" line="344" />
       <source>%n unreadable file(s)</source>
       <translation>
         <numerusform>%n unreadable file</numerusform>
@@ -71,11 +71,21 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="358" />
+      <location filename="../../photoorg/ui/main_window.py" line="365" />
       <source>%n photo(s) on the map</source>
       <translation>
         <numerusform>%n photo on the map</numerusform>
         <numerusform>%n photos on the map</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>PeopleDialog</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/dialogs/people.py" line="110" />
+      <source>%n photo(s)</source>
+      <translation type="unfinished">
+        <numerusform>%n photo</numerusform>
       </translation>
     </message>
   </context>

@@ -119,22 +119,22 @@
   <context>
     <name>BrowserPage</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="92" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="93" />
       <source>All photos</source>
       <translation>全部照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="128" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="129" />
       <source>Opening the catalog…</source>
       <translation>正在打开目录…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="195" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="196" />
       <source>No photos match this search.</source>
       <translation>没有照片符合此搜索。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="198" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="199" />
       <source>No photos yet.
 
 Choose File ▸ Add Folder… to add a photo folder;
@@ -145,31 +145,31 @@ PhotoOrg reads it and finds photos by what is in them.</source>
 PhotoOrg 会读取它，并按照片内容查找照片。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="204" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="205" />
       <source>Nothing here yet.</source>
       <translation>这里还什么都没有。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="210" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="211" />
       <source>%n best match(es)</source>
       <translation>
         <numerusform>%n 个最佳匹配</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="214" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="215" />
       <source>%n photo(s)</source>
       <translation>
         <numerusform>%n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="239" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="240" />
       <source>Search needs the model: {0}</source>
       <translation>搜索需要模型：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="242" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="243" />
       <source>Search failed: {0}</source>
       <translation>搜索失败：{0}</translation>
     </message>
@@ -265,195 +265,200 @@ World map: Natural Earth (naturalearthdata.com), public domain.</source>
     </message>
     <message>
       <location filename="../../photoorg/ui/commands.py" line="124" />
+      <source>&amp;People…</source>
+      <translation>人物(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/commands.py" line="127" />
       <source>&amp;Photos</source>
       <translation>照片(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="128" />
+      <location filename="../../photoorg/ui/commands.py" line="131" />
       <source>&amp;Open in Viewer</source>
       <translation>用查看器打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="135" />
+      <location filename="../../photoorg/ui/commands.py" line="138" />
       <source>Show in &amp;Folder</source>
       <translation>在文件夹中显示(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="142" />
+      <location filename="../../photoorg/ui/commands.py" line="145" />
       <source>Find &amp;Similar</source>
       <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="150" />
+      <location filename="../../photoorg/ui/commands.py" line="153" />
       <source>&amp;Copy to Folder…</source>
       <translation>复制到文件夹(&amp;C)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="156" />
+      <location filename="../../photoorg/ui/commands.py" line="159" />
       <source>&amp;Move to Folder…</source>
       <translation>移动到文件夹(&amp;M)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="160" />
+      <location filename="../../photoorg/ui/commands.py" line="163" />
       <source>&amp;Export as JPEG…</source>
       <translation>导出为 JPEG(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="163" />
+      <location filename="../../photoorg/ui/commands.py" line="166" />
       <source>Write &amp;XMP Sidecars</source>
       <translation>写入 XMP 附属文件(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="166" />
+      <location filename="../../photoorg/ui/commands.py" line="169" />
       <source>Add to &amp;Album</source>
       <translation>添加到相册(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="171" />
+      <location filename="../../photoorg/ui/commands.py" line="174" />
       <source>&amp;Remove from This Album</source>
       <translation>从此相册移除(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="175" />
+      <location filename="../../photoorg/ui/commands.py" line="178" />
       <source>&amp;Labels</source>
       <translation>标签(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="179" />
+      <location filename="../../photoorg/ui/commands.py" line="182" />
       <source>&amp;Edit Labels…</source>
       <translation>编辑标签(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="186" />
+      <location filename="../../photoorg/ui/commands.py" line="189" />
       <source>&amp;Apply Label to This Folder or Album…</source>
       <translation>给此文件夹或相册加标签(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="190" />
+      <location filename="../../photoorg/ui/commands.py" line="193" />
       <source>&amp;Albums</source>
       <translation>相册(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="194" />
+      <location filename="../../photoorg/ui/commands.py" line="197" />
       <source>&amp;New Album…</source>
       <translation>新建相册(&amp;N)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="201" />
+      <location filename="../../photoorg/ui/commands.py" line="204" />
       <source>&amp;Save Search as Smart Album…</source>
       <translation>将搜索保存为智能相册(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="207" />
+      <location filename="../../photoorg/ui/commands.py" line="210" />
       <source>&amp;Delete This Album…</source>
       <translation>删除此相册(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="211" />
+      <location filename="../../photoorg/ui/commands.py" line="214" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="212" />
+      <location filename="../../photoorg/ui/commands.py" line="215" />
       <source>&amp;About PhotoOrg…</source>
       <translation>关于 PhotoOrg(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="218" />
+      <location filename="../../photoorg/ui/commands.py" line="221" />
       <source>About PhotoOrg</source>
       <translation>关于 PhotoOrg</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="237" />
+      <location filename="../../photoorg/ui/commands.py" line="240" />
       <source>Apply Label to This Folder…</source>
       <translation>给此文件夹加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="243" />
+      <location filename="../../photoorg/ui/commands.py" line="246" />
       <source>Apply Label to This Album…</source>
       <translation>给此相册加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="246" />
+      <location filename="../../photoorg/ui/commands.py" line="249" />
       <source>Delete…</source>
       <translation>删除…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="249" />
+      <location filename="../../photoorg/ui/commands.py" line="252" />
       <source>Edit Label…</source>
       <translation>编辑标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="258" />
+      <location filename="../../photoorg/ui/commands.py" line="261" />
       <source>No application opened {0}</source>
       <translation>没有应用程序能打开 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="264" />
+      <location filename="../../photoorg/ui/commands.py" line="267" />
       <source>Could not open the file manager: {0}</source>
       <translation>无法打开文件管理器：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="284" />
-      <location filename="../../photoorg/ui/commands.py" line="309" />
-      <location filename="../../photoorg/ui/commands.py" line="326" />
+      <location filename="../../photoorg/ui/commands.py" line="287" />
+      <location filename="../../photoorg/ui/commands.py" line="312" />
+      <location filename="../../photoorg/ui/commands.py" line="329" />
       <source>Select photos first.</source>
       <translation>请先选择照片。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="288" />
+      <location filename="../../photoorg/ui/commands.py" line="291" />
       <source>Move photos to</source>
       <translation>将照片移动到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="290" />
+      <location filename="../../photoorg/ui/commands.py" line="293" />
       <source>Copy photos to</source>
       <translation>将照片复制到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="303" />
+      <location filename="../../photoorg/ui/commands.py" line="306" />
       <source>Copying failed</source>
       <translation>复制失败</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="312" />
+      <location filename="../../photoorg/ui/commands.py" line="315" />
       <source>Export photos to</source>
       <translation>将照片导出到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="320" />
+      <location filename="../../photoorg/ui/commands.py" line="323" />
       <source>Export failed</source>
       <translation>导出失败</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/commands.py" line="336" />
+      <location filename="../../photoorg/ui/commands.py" line="340" />
       <source>Wrote %n XMP sidecar(s)</source>
       <translation>
         <numerusform>已写入 %n 个 XMP 附属文件</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="341" />
+      <location filename="../../photoorg/ui/commands.py" line="345" />
       <source>Writing sidecars failed</source>
       <translation>写入附属文件失败</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="371" />
+      <location filename="../../photoorg/ui/commands.py" line="375" />
       <source>Could not change the text reading setting</source>
       <translation>无法更改文字读取设置</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="376" />
+      <location filename="../../photoorg/ui/commands.py" line="380" />
       <source>Remove Folder</source>
       <translation>移除文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="377" />
+      <location filename="../../photoorg/ui/commands.py" line="381" />
       <source>Forget the photos under {0} in the catalog? The files themselves stay.</source>
       <translation>从目录中移除 {0} 下的照片？文件本身会保留。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="394" />
+      <location filename="../../photoorg/ui/commands.py" line="398" />
       <source>Could not remove the folder</source>
       <translation>无法移除文件夹</translation>
     </message>
@@ -551,6 +556,14 @@ World map: Natural Earth (naturalearthdata.com), public domain.</source>
       <location filename="../../photoorg/ui/dialogs/duplicates.py" line="252" />
       <source>Moving {0} photos…</source>
       <translation>正在移动 {0} 张照片…</translation>
+    </message>
+  </context>
+  <context>
+    <name>FaceCanvas</name>
+    <message>
+      <location filename="../../photoorg/ui/widgets/face_canvas.py" line="70" />
+      <source>Who is this?</source>
+      <translation>这是谁？</translation>
     </message>
   </context>
   <context>
@@ -678,62 +691,62 @@ Choose the folders that hold your photos. They are read, never changed.</source>
   <context>
     <name>LabelEditor</name>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="104" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="108" />
       <source>One prompt per line; {} stands for the name, e.g. a photo of a {}.</source>
       <translation>每行一个提示词；{} 代表名称，例如 a photo of a {}.</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="112" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="116" />
       <source>Optional: what this label is not, one per line</source>
       <translation>可选：此标签不是什么，每行一个</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="120" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="124" />
       <source>auto (learned)</source>
       <translation>自动（学习得出）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="121" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="125" />
       <source>Tag photos automatically</source>
       <translation>自动给照片加标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="125" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="129" />
       <source>Optional: at most one label of this group per photo</source>
       <translation>可选：每张照片最多带此组中的一个标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="134" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="138" />
       <source>Exclusive group</source>
       <translation>互斥组</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="137" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="141" />
       <source>Save Label</source>
       <translation>保存标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="147" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="151" />
       <source>✓ Yes, this is it</source>
       <translation>✓ 是的，就是它</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="149" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="153" />
       <source>✗ No, it is not</source>
       <translation>✗ 不，不是它</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="284" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="294" />
       <source>Looking…</source>
       <translation>正在查找…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="299" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="309" />
       <source>No photo reaches the threshold. The closest are shown: confirm the right ones to teach the label.</source>
       <translation>没有照片达到阈值。下面显示最接近的照片：确认正确的照片来教会这个标签。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="358" />
+      <location filename="../../photoorg/ui/dialogs/label_editor.py" line="368" />
       <source>Save the label and select photos in the preview first.</source>
       <translation>请先保存标签，并在预览中选择照片。</translation>
     </message>
@@ -741,27 +754,27 @@ Choose the folders that hold your photos. They are read, never changed.</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="147" />
+      <location filename="../../photoorg/ui/main_window.py" line="149" />
       <source>Loading the model…</source>
       <translation>正在加载模型…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="174" />
+      <location filename="../../photoorg/ui/main_window.py" line="176" />
       <source>Indexing stopped; everything read so far is kept.</source>
       <translation>索引已停止；已读取的内容都已保留。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="179" />
+      <location filename="../../photoorg/ui/main_window.py" line="181" />
       <source>Indexing failed: {0}</source>
       <translation>索引失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="199" />
+      <location filename="../../photoorg/ui/main_window.py" line="201" />
       <source>PhotoOrg — {0}</source>
       <translation>PhotoOrg — {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="203" />
+      <location filename="../../photoorg/ui/main_window.py" line="205" />
       <source>The catalog could not be opened.
 
 {0}</source>
@@ -770,70 +783,70 @@ Choose the folders that hold your photos. They are read, never changed.</source>
 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="208" />
+      <location filename="../../photoorg/ui/main_window.py" line="210" />
       <source>The catalog could not be opened: {0}</source>
       <translation>无法打开目录：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="272" />
+      <location filename="../../photoorg/ui/main_window.py" line="275" />
       <source>Model: {0}</source>
       <translation>模型：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="279" />
+      <location filename="../../photoorg/ui/main_window.py" line="282" />
       <source>No model</source>
       <translation>无模型</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="283" />
+      <location filename="../../photoorg/ui/main_window.py" line="286" />
       <source>Searching by description needs a CLIP model, and it could not be loaded: {0}
 Browsing by folder and date works without it. To use a model on this computer, choose its folder (open_clip_config.json and open_clip_model.safetensors).</source>
       <translation>按描述搜索需要 CLIP 模型，但无法加载：{0}
 不用模型也可以按文件夹和日期浏览。要使用本机上的模型，请选择它的文件夹（open_clip_config.json 和 open_clip_model.safetensors）。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="305" />
+      <location filename="../../photoorg/ui/main_window.py" line="312" />
       <source>The new device is used from the next start.</source>
       <translation>新设备将在下次启动时使用。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="326" />
+      <location filename="../../photoorg/ui/main_window.py" line="333" />
       <source>%n photo(s) shown</source>
       <translation>
         <numerusform>显示 %n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="332" />
+      <location filename="../../photoorg/ui/main_window.py" line="339" />
       <source>{0:,} in the library</source>
       <translation>图库中共 {0:,} 张</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="337" />
+      <location filename="../../photoorg/ui/main_window.py" line="344" />
       <source>%n unreadable file(s)</source>
       <translation>
         <numerusform>%n 个无法读取的文件</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="358" />
+      <location filename="../../photoorg/ui/main_window.py" line="365" />
       <source>%n photo(s) on the map</source>
       <translation>
         <numerusform>地图上的 %n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="394" />
+      <location filename="../../photoorg/ui/main_window.py" line="401" />
       <source>Add a photo folder</source>
       <translation>添加照片文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="413" />
+      <location filename="../../photoorg/ui/main_window.py" line="420" />
       <source>Indexing finished: {0}</source>
       <translation>索引完成：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="454" />
+      <location filename="../../photoorg/ui/main_window.py" line="461" />
       <source>Stopping indexing…</source>
       <translation>正在停止索引…</translation>
     </message>
@@ -892,6 +905,76 @@ Browsing by folder and date works without it. To use a model on this computer, c
     </message>
   </context>
   <context>
+    <name>PeopleDialog</name>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="57" />
+      <source>Person {0}</source>
+      <translation>人物 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="70" />
+      <source>People</source>
+      <translation>人物</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="83" />
+      <source>Name…</source>
+      <translation>命名…</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="84" />
+      <source>Merge</source>
+      <translation>合并</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="86" />
+      <source>Two selected people are one: the first keeps its name</source>
+      <translation>选中的两人是同一个人：保留第一个的名字</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="88" />
+      <source>Regroup</source>
+      <translation>重新分组</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="90" />
+      <source>Group every face again; names and your fixes stay</source>
+      <translation>重新为所有面孔分组；名字和你的修改都会保留</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/dialogs/people.py" line="110" />
+      <source>%n photo(s)</source>
+      <translation>
+        <numerusform>%n 张照片</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="112" />
+      <source>looks like {0}?</source>
+      <translation>像 {0}？</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="120" />
+      <source>No people yet: indexing finds faces</source>
+      <translation>还没有人物：建立索引时会找到面孔</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="125" />
+      <source>Cannot show people: {0}</source>
+      <translation>无法显示人物：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="139" />
+      <source>Name this person</source>
+      <translation>为此人命名</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/people.py" line="140" />
+      <source>Name:</source>
+      <translation>名字：</translation>
+    </message>
+  </context>
+  <context>
     <name>PhotoTextPanel</name>
     <message>
       <location filename="../../photoorg/ui/widgets/photo_text_panel.py" line="16" />
@@ -917,74 +1000,89 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>PhotoView</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="148" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="117" />
       <source>← Back</source>
       <translation>← 返回</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="149" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="118" />
       <source>Back to the grid (Esc)</source>
       <translation>返回网格（Esc）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="152" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="121" />
       <source>Previous photo (←)</source>
       <translation>上一张（←）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="153" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="122" />
       <source>Next photo (→)</source>
       <translation>下一张（→）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="156" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="125" />
       <source>Find similar</source>
       <translation>查找相似照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="157" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="126" />
       <source>Photos like this one</source>
       <translation>与此相似的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="161" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="130" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="162" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="131" />
       <source>Open in the system viewer</source>
       <translation>用系统查看器打开</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="166" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="135" />
       <source>Show in folder</source>
       <translation>在文件夹中显示</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="167" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="136" />
       <source>Reveal in the file manager</source>
       <translation>在文件管理器中显示</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="204" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="173" />
       <source>No tags yet</source>
       <translation>还没有标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="211" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="180" />
       <source>Add a tag…</source>
       <translation>添加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="314" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="289" />
       <source>Cannot show this photo: {0}</source>
       <translation>无法显示此照片：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="375" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="345" />
       <source>Could not change the tag: {0}</source>
       <translation>无法更改标签：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="363" />
+      <source>Who is this?</source>
+      <translation>这是谁？</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="365" />
+      <source>looks like {0}</source>
+      <translation>像 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="367" />
+      <source>Name this face</source>
+      <translation>为这张面孔命名</translation>
     </message>
   </context>
   <context>
@@ -1023,103 +1121,103 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="127" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="139" />
       <source>Folder…</source>
       <translation>文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="129" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="141" />
       <source>Use a model folder on this computer (local-dir:)</source>
       <translation>使用本机上的模型文件夹（local-dir:）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="139" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="151" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="141" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="153" />
       <source>NVIDIA GPU (CUDA)</source>
       <translation>NVIDIA GPU（CUDA）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="142" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="154" />
       <source>Apple GPU (MPS)</source>
       <translation>Apple GPU（MPS）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="151" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="173" />
       <source>One per core</source>
       <translation>每个核心一个</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="158" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="180" />
       <source>Add…</source>
       <translation>添加…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="162" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="184" />
       <source>Forget this folder's photos in the catalog (the files stay)</source>
       <translation>从目录中移除此文件夹的照片（文件会保留）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="172" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="194" />
       <source>Choose…</source>
       <translation>选择…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="189" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="212" />
       <source>Photo folders</source>
       <translation>照片文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="190" />
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="264" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="213" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="288" />
       <source>Catalog folder</source>
       <translation>目录文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="194" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="217" />
       <source>A new catalog folder is used from the next start.</source>
       <translation>新的目录文件夹将在下次启动时使用。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="199" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="222" />
       <source>Thumbnail size</source>
       <translation>缩略图大小</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="203" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="226" />
       <source>System language</source>
       <translation>跟随系统语言</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="207" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="230" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="211" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="234" />
       <source>The new language is used from the next start.</source>
       <translation>新的语言将在下次启动时使用。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="217" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="240" />
       <source>Off</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="218" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="241" />
       <source>Photos likely to hold text</source>
       <translation>可能含文字的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="219" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="242" />
       <source>Every photo (slow: about a second a photo)</source>
       <translation>每张照片（较慢：每张约一秒）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="223" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="246" />
       <source>Read text in photos</source>
       <translation>读取照片中的文字</translation>
     </message>
@@ -1128,57 +1226,62 @@ Browsing by folder and date works without it. To use a model on this computer, c
     <name>Sidebar</name>
     <message>
       <location filename="../../photoorg/ui/widgets/sidebar.py" line="45" />
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="114" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="122" />
       <source>All photos</source>
       <translation>全部照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="94" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="101" />
       <source>LIBRARY</source>
       <translation>图库</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="95" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="102" />
+      <source>PEOPLE</source>
+      <translation>人物</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="103" />
       <source>PLACES</source>
       <translation>地点</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="96" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="104" />
       <source>EVENTS</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="97" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="105" />
       <source>LABELS</source>
       <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="98" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="106" />
       <source>ALBUMS</source>
       <translation>相册</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="99" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="107" />
       <source>SAVED SEARCHES</source>
       <translation>已保存的搜索</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="163" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="171" />
       <source>No folders yet: File ▸ Add Folder…</source>
       <translation>还没有文件夹：文件 ▸ 添加文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="251" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="259" />
       <source>No labels yet</source>
       <translation>还没有标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="277" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="300" />
       <source>Drag photos onto an album</source>
       <translation>把照片拖到相册上</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="279" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="302" />
       <source>Save a search from the search field</source>
       <translation>从搜索框保存搜索</translation>
     </message>
@@ -1186,12 +1289,12 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>TagRow</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="102" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="70" />
       <source>Yes, this is {0}</source>
       <translation>是的，这是{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="110" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="78" />
       <source>No, this is not {0}</source>
       <translation>不，这不是{0}</translation>
     </message>
@@ -1199,7 +1302,7 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>settings</name>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="100" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="112" />
       <source>Choose a model folder (with open_clip_config.json and open_clip_model.safetensors)</source>
       <translation>选择模型文件夹（含 open_clip_config.json 和 open_clip_model.safetensors）</translation>
     </message>

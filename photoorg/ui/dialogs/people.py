@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from photoorg.ui.context import LibraryContext
 from photoorg.ui.text import plain_label
 
 FACE = 96
+translate = QCoreApplication.translate
 PersonRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -53,8 +54,8 @@ def load_cards(lib) -> list[PersonCard]:
             looks_like = suggested[0][1] if suggested else None
         thumbnail = people.thumbnail(face) if face is not None else None
         cards.append(
-            PersonCard(person.id, person.label, person.name is not None, person.photos,
-                       thumbnail, looks_like)
+            PersonCard(person.id, person.name or translate("PeopleDialog", "Person {0}").format(
+                person.id), person.name is not None, person.photos, thumbnail, looks_like)
         )  # fmt: skip
     return cards
 
@@ -66,7 +67,7 @@ class PeopleDialog(QDialog):
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("peopleDialog")
-        self.setWindowTitle("People")
+        self.setWindowTitle(translate("PeopleDialog", "People"))
         self.resize(720, 520)
         self._ctx = ctx
         self.list = QListWidget(self)
@@ -79,11 +80,15 @@ class PeopleDialog(QDialog):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.itemDoubleClicked.connect(lambda item: self.ask_name(item.data(PersonRole)))
         self.status = plain_label("", self, object_name="peopleStatus")
-        self.name_button = QPushButton("Name…", self)
-        self.merge_button = QPushButton("Merge", self)
-        self.merge_button.setToolTip("Two selected people are one: the first keeps its name")
-        self.regroup_button = QPushButton("Regroup", self)
-        self.regroup_button.setToolTip("Group every face again; names and your fixes stay")
+        self.name_button = QPushButton(translate("PeopleDialog", "Name…"), self)
+        self.merge_button = QPushButton(translate("PeopleDialog", "Merge"), self)
+        self.merge_button.setToolTip(
+            translate("PeopleDialog", "Two selected people are one: the first keeps its name")
+        )
+        self.regroup_button = QPushButton(translate("PeopleDialog", "Regroup"), self)
+        self.regroup_button.setToolTip(
+            translate("PeopleDialog", "Group every face again; names and your fixes stay")
+        )
         self.name_button.clicked.connect(self._on_name)
         self.merge_button.clicked.connect(self._on_merge)
         self.regroup_button.clicked.connect(self._on_regroup)
@@ -101,20 +106,23 @@ class PeopleDialog(QDialog):
     def _show(self, cards: list[PersonCard]) -> None:
         self.list.clear()
         for card in cards:
-            text = f"{card.label}\n{card.photos} photo(s)"
+            photos = card.photos
+            text = card.label + "\n" + translate("PeopleDialog", "%n photo(s)", "", photos)
             if card.looks_like:
-                text += f"\nlooks like {card.looks_like}?"
+                text += "\n" + translate("PeopleDialog", "looks like {0}?").format(card.looks_like)
             item = QListWidgetItem(text)
             item.setData(PersonRole, card.id)
             pixmap = QPixmap()
             if card.thumbnail and pixmap.loadFromData(card.thumbnail):
                 item.setIcon(QIcon(pixmap))
             self.list.addItem(item)
-        self.status.setText("" if cards else "No people yet: indexing finds faces")
+        self.status.setText(
+            "" if cards else translate("PeopleDialog", "No people yet: indexing finds faces")
+        )
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Cannot show people: {exc}")
+        self.status.setText(translate("PeopleDialog", "Cannot show people: {0}").format(exc))
         self.loaded.emit()
 
     def selected_ids(self) -> list[int]:
@@ -126,7 +134,11 @@ class PeopleDialog(QDialog):
             self.ask_name(ids[0])
 
     def ask_name(self, person_id: int) -> None:
-        name, ok = QInputDialog.getText(self, "Name this person", "Name:")
+        name, ok = QInputDialog.getText(
+            self,
+            translate("PeopleDialog", "Name this person"),
+            translate("PeopleDialog", "Name:"),
+        )
         if ok and name.strip():
             self.apply(lambda lib: lib.people.name(person_id, name.strip()))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -67,7 +67,7 @@ class FaceCanvas(PreviewCanvas):
             colour = QColor("#ffd54a") if face.name else QColor(255, 255, 255, 200)
             painter.setPen(QPen(colour, 2))
             painter.drawRect(rect)
-            label = face.name or "Who is this?"
+            label = face.name or QCoreApplication.translate("FaceCanvas", "Who is this?")
             painter.drawText(
                 QRectF(rect.x() - 40, rect.bottom() + 2, rect.width() + 80, 18),
                 int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextSingleLine),

@@ -360,10 +360,12 @@ class PhotoView(QWidget):
 
         def ask(suggested: list[tuple[int, str, float]]) -> None:
             offer = name or (suggested[0][1] if suggested else "")
-            hint = f" (looks like {suggested[0][1]})" if suggested and not name else ""
-            text, ok = QInputDialog.getText(
-                self, "Name this face", f"Who is this?{hint}", text=offer
-            )
+            question = translate("PhotoView", "Who is this?")
+            if suggested and not name:
+                looks = translate("PhotoView", "looks like {0}").format(suggested[0][1])
+                question += f" ({looks})"
+            title = translate("PhotoView", "Name this face")
+            text, ok = QInputDialog.getText(self, title, question, text=offer)
             if ok and text.strip():
                 self.name_face(face_id, text.strip())
 
