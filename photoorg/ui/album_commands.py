@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog
 
 from photoorg.ui.command_base import CommandBase
-from photoorg.ui.text import literal
+from photoorg.ui.text import count_noun, literal
 
 
 class AlbumCommands(CommandBase):
@@ -38,7 +38,7 @@ class AlbumCommands(CommandBase):
         self.ctx.call(
             create,
             lambda added: (
-                self._message(f"Album “{name}” created with {added} photos"),
+                self._message(f"Album “{name}” created with {count_noun(added, 'photo')}"),
                 self.ctx.changed.emit(),
             ),
             self._failed("Could not create the album"),
@@ -50,7 +50,7 @@ class AlbumCommands(CommandBase):
         self.ctx.call(
             lambda lib: lib.albums.add(name, ids),
             lambda added: (
-                self._message(f"Added {added} photos to “{name}”"),
+                self._message(f"Added {count_noun(added, 'photo')} to “{name}”"),
                 self.ctx.changed.emit(),
             ),
             self._failed("Could not add to the album"),
@@ -65,7 +65,7 @@ class AlbumCommands(CommandBase):
         self.ctx.call(
             lambda lib: lib.albums.remove(scope.value, ids),
             lambda removed: (
-                self._message(f"Removed {removed} photos from “{scope.value}”"),
+                self._message(f"Removed {count_noun(removed, 'photo')} from “{scope.value}”"),
                 self.ctx.changed.emit(),
                 self.window.browser.refresh(),
             ),

@@ -20,6 +20,7 @@ class CommandBase:
         self.actions: dict[str, QAction] = {}
         self.duplicates_dialog = None
         self.label_editor = None
+        self.problems_dialog = None
 
     # -- helpers --------------------------------------------------------------------------------
 

@@ -82,6 +82,7 @@ class Commands(AlbumCommands, LabelCommands):
         self._action(view, "map", "&Map", w.show_map, "Ctrl+M", tip="Photos on the world map")
         view.addSeparator()
         self._action(view, "duplicates", "&Duplicates…", self.open_duplicates)
+        self._action(view, "problems", "&Problems…", self.open_problems)
 
         photos = bar.addMenu("&Photos")
         self._action(photos, "open", "&Open in Viewer", self.open_selected, "Ctrl+Return")
@@ -135,6 +136,8 @@ class Commands(AlbumCommands, LabelCommands):
         self.albums_menu.menuAction().setVisible(opened)
         self.album_menu.menuAction().setVisible(opened)
         self.actions["remove_from_album"].setVisible(opened)
+        # Only an album's own photos can leave it (not a smart album's: its query picks them).
+        self.actions["remove_from_album"].setEnabled(self.window.browser.scope.kind == "album")
         self.actions["sidecars"].setVisible(opened)
 
     def scope_menu(self, scope: Scope, position: QPoint) -> None:
@@ -180,8 +183,7 @@ class Commands(AlbumCommands, LabelCommands):
     def similar_selected(self) -> None:
         ids = self._selection()[0]
         if ids:
-            self.window.show_grid()
-            self.window.browser.search_bar.set_text(" + ".join(f"photo:{i}" for i in ids[:8]))
+            self.window.find_similar(ids)
 
     def transfer_selected(self, *, move: bool, folder: str | None = None) -> None:
         paths = self._selection()[1]
@@ -276,6 +278,17 @@ class Commands(AlbumCommands, LabelCommands):
             self.window.browser.refresh()
 
         self.ctx.call(remove, done, self._failed("Could not remove the folder"))
+
+    def open_problems(self):
+        from photoorg.ui.dialogs.problems import ProblemsDialog
+
+        if self.problems_dialog is None:
+            self.problems_dialog = ProblemsDialog(self.ctx, self.window)
+            self.problems_dialog.reveal_requested.connect(self.reveal_path)
+        self.problems_dialog.show()
+        self.problems_dialog.raise_()
+        self.problems_dialog.reload()
+        return self.problems_dialog
 
     def open_duplicates(self):
         from photoorg.ui.dialogs.duplicates import DuplicatesDialog

@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -120,7 +121,14 @@ class MainWindow(QMainWindow):
         self.progress = IndexProgress(self.indexing, self)
         self.status_text = plain_label("", self, object_name="statusText")
         self.model_status = plain_label("", self, object_name="modelStatus")
+        self.problems_button = QPushButton("", self)  # "5 unreadable files": opens Problems
+        self.problems_button.setObjectName("problemsButton")
+        self.problems_button.setFlat(True)
+        self.problems_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.problems_button.setToolTip("Show the files that could not be read, and why")
+        self.problems_button.hide()
         self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addWidget(self.problems_button)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.model_status)
         self.watcher = FolderWatcher(self)
@@ -163,15 +171,12 @@ class MainWindow(QMainWindow):
         self.photo_view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.indexing.photos_arrived.connect(self._on_photos_arrived)
         self.indexing.finished.connect(self._on_index_finished)
-        self.indexing.cancelled.connect(
-            lambda: self.statusBar().showMessage(
-                "Indexing stopped; everything read so far is kept.", 8000
-            )
-        )
+        self.indexing.cancelled.connect(self._on_index_cancelled)
         self.indexing.failed.connect(
             lambda message: self.statusBar().showMessage(f"Indexing failed: {message}", 12000)
         )
         self.indexing.model_missing.connect(self._on_model_failed)
+        self.problems_button.clicked.connect(self.commands.open_problems)
         self.watcher.rescan_needed.connect(self._on_folders_changed)
         self.banner.action_button.clicked.connect(self.choose_model_folder)
         self.banner.retry_button.clicked.connect(self.ctx.load_model)
@@ -296,8 +301,12 @@ class MainWindow(QMainWindow):
 
     def _on_scope_changed(self, scope: Scope) -> None:
         self.show_grid()
+        # A sidebar choice replaces what was typed: text left in the field would narrow
+        # the new scope out of sight (a folder AND an old query often gives 0 photos).
+        self.browser.search_bar.set_text("", search=False)
         self.browser.set_scope(scope)
         self.commands.show_dominant_labels(scope)
+        self.commands.update_menus()
 
     def _on_results(self, count: int, description: str) -> None:
         self._update_status()
@@ -316,8 +325,9 @@ class MainWindow(QMainWindow):
         if self.overview is not None:
             status = self.overview.status
             parts.append(f"{status.get('online', 0):,} in the library")
-            if status.get("errors"):
-                parts.append(count_noun(status["errors"], "unreadable file"))
+            errors = status.get("errors", 0)
+            self.problems_button.setText(count_noun(errors, "unreadable file") if errors else "")
+            self.problems_button.setVisible(bool(errors))
         self.status_text.setText(join_nonempty(parts))
 
     def show_photo_at(self, row: int) -> None:
@@ -359,9 +369,27 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.show_photo_at(max(0, min(self.browser.model.rowCount() - 1, row + step)))
 
-    def find_similar(self, photo_id: int) -> None:
+    def find_similar(self, photo_ids: int | list[int]) -> None:
+        """Show photos like these, headed by their names (not a ``photo:ID`` query)."""
+        ids = [photo_ids] if isinstance(photo_ids, int) else list(photo_ids)[:8]
+        if not ids:
+            return
         self.show_grid()
-        self.browser.search_bar.set_text(f"photo:{photo_id}")
+        names = [self._photo_name(i) for i in ids]
+        more = f" and {count_noun(len(names) - 1, 'more photo')}" if len(names) > 1 else ""
+        self.browser.search_bar.set_text("", search=False)
+        self.browser.set_scope(
+            Scope("similar", names[0] + more, " + ".join(f"photo:{i}" for i in ids))
+        )
+        self.commands.update_menus()
+
+    def _photo_name(self, photo_id: int) -> str:
+        row = self.browser.model.row_of(photo_id)
+        if row is not None:
+            return self.browser.model.name(row)
+        if self.photo_view.photo_id == photo_id and self.photo_view.info.get("path"):
+            return Path(self.photo_view.info["path"]).name
+        return f"photo {photo_id}"
 
     def focus_search(self) -> None:
         self.show_grid()
@@ -393,6 +421,11 @@ class MainWindow(QMainWindow):
         if self.ctx.model_id is None and summary.get("encoded"):
             self.ctx.load_model()
 
+    def _on_index_cancelled(self) -> None:
+        self.statusBar().showMessage("Indexing stopped; everything read so far is kept.", 8000)
+        # The photos read before the cancel: the grid's header must agree with the sidebar.
+        self.browser.refresh()
+
     def _on_folders_changed(self, folders: list[str]) -> None:
         if not self._closing:
             self.indexing.index([])
@@ -400,6 +433,13 @@ class MainWindow(QMainWindow):
     # -- state and shutdown ---------------------------------------------------------------------
 
     def _restore_state(self) -> None:
+        sort = self.browser.search_bar.sort
+        index = sort.findData(self.store.value("view/sort", "relevance"))
+        if index >= 0:
+            sort.setCurrentIndex(index)
+        self.browser.search_bar.sort_changed.connect(
+            lambda mode: self.store.setValue("view/sort", mode)
+        )
         geometry = self.store.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)

@@ -44,7 +44,7 @@ def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
 
     typed = lib.places.parse(text) if text else Query((), Filters())
     terms, filters = typed.terms, typed.filters
-    if scope.kind == "search" and scope.query:
+    if scope.kind in ("search", "similar") and scope.query:
         saved = lib.places.parse(scope.query)
         terms, filters = saved.terms + terms, saved.filters.merged(filters)
     scope_filters = {
@@ -65,6 +65,8 @@ def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
     else:
         hits = lib.browse(filters)
     description = "" if query.is_empty() else query.describe()
+    if scope.kind == "similar":
+        description = scope.title  # not "photo:289": the example by its name
     rows = rows_from_hits(hits, scored=bool(terms))
     return Results(rows, description, bool(terms), typed.understood)
 
@@ -82,6 +84,7 @@ class BrowserPage(QWidget):
         self._scope = ALL
         self._generation = 0
         self._delivered = 0
+        self._shown_query: tuple[str, Scope, str] | None = None  # what the grid shows
         self.last_description = ""
 
         self.search_bar = SearchBar(self)
@@ -171,20 +174,28 @@ class BrowserPage(QWidget):
         generation = self._generation
         started = self._ctx.call(
             lambda lib: fetch(lib, text, scope, sort),
-            lambda results: self._on_results(generation, results),
+            lambda results: self._on_results(generation, results, (text, scope, sort)),
             lambda exc: self._on_error(generation, exc),
         )
         if not started:
             self._delivered = self._generation
 
-    def _on_results(self, generation: int, results: Results) -> None:
+    def _on_results(
+        self, generation: int, results: Results, query: tuple[str, Scope, str]
+    ) -> None:
         if generation != self._generation:
             return  # an older query; a newer one is on its way
         self._delivered = generation
         self.search_bar.set_error(None)
         self.last_description = results.description
         self._show_chips(results.understood)
-        self._show_rows(results.rows)
+        if query == self._shown_query:
+            self._show_rows(results.rows)  # the same search again (photos streaming in)
+        else:
+            # A new search starts at the top, with nothing selected from the last one.
+            self._shown_query = query
+            self.model.set_rows(results.rows)
+            self.grid.scrollToTop()
         self.grid.set_show_scores(results.searched)
         if not len(results.rows):
             if self.search_bar.text:

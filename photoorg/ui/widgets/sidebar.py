@@ -29,8 +29,9 @@ class Scope:
     """What the grid is limited to before the search field narrows it further."""
 
     kind: str = "all"  # all | folder | label | album | search | place | event | photos
+    # | similar (photos like the photo:ID terms in ``query``; ``value`` names the example)
     value: str = ""  # a folder path, label, album or place name, an event id
-    query: str = ""  # a saved search's query
+    query: str = ""  # a saved search's query; photo:ID terms (similar)
     label: str = ""  # the title when the value is no name (an event's, a map cluster's)
     photo_ids: tuple[int, ...] = ()  # photos: those chosen on the map
 
@@ -42,6 +43,8 @@ class Scope:
             return "All photos"
         if self.kind == "folder":
             return os.path.basename(self.value.rstrip(os.sep)) or self.value
+        if self.kind == "similar":
+            return f"Photos like {self.value}"
         return self.value
 
 
