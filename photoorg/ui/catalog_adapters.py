@@ -11,7 +11,9 @@ def label_entries(lib: Any) -> list[LabelEntry]:
     tagging = lib.tagging
     counts = tagging.label_counts()
     return [
-        LabelEntry(label.name, label.parent, int(counts.get(label.name, 0)))
+        LabelEntry(
+            label.name, label.parent, int(counts.get(label.name, 0)), keyword=not label.enabled
+        )
         for label in tagging.labels()
     ]
 

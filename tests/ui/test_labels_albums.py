@@ -189,3 +189,46 @@ def test_label_editor_round_trips_every_threshold_exactly(qtbot, make_window, ca
     editor.threshold.setValue(0.25)
     assert editor.label_from_form().threshold == 0.25
     qtbot.waitUntil(lambda: not editor.busy, timeout=START_TIMEOUT)
+
+
+def test_album_messages_count_right_and_remove_is_only_offered_inside_albums(
+    qtbot, make_window, catalog_copy
+):
+    window = make_window(catalog_copy)
+    remove = window.commands.actions["remove_from_album"]
+    window.commands.new_album("Holiday", ids=[])
+    qtbot.waitUntil(lambda: album(window, "Holiday") is not None, timeout=START_TIMEOUT)
+    assert not remove.isEnabled()  # All photos: there is no album to remove from
+    window.browser.grid.select_row(0)
+    one = window.browser.model.photo_id(0)
+    window.commands.add_to_album("Holiday", [one])
+    qtbot.waitUntil(lambda: album(window, "Holiday").count == 1, timeout=START_TIMEOUT)
+    assert window.statusBar().currentMessage() == "Added 1 photo to “Holiday”"
+
+    assert window.sidebar.select_scope(Scope("album", "Holiday"))
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 1, timeout=START_TIMEOUT)
+    assert remove.isEnabled()
+    window.browser.grid.select_row(0)
+    remove.trigger()
+    qtbot.waitUntil(lambda: album(window, "Holiday").count == 0, timeout=START_TIMEOUT)
+    assert window.statusBar().currentMessage() == "Removed 1 photo from “Holiday”"
+    window.sidebar.select_scope(Scope())
+    assert not remove.isEnabled()
+
+
+def test_keywords_from_files_are_listed_apart_from_labels(qtbot, make_window, catalog_copy):
+    from photoorg.model.label import Label
+
+    window = make_window(catalog_copy)
+    # What importing a file's keyword creates: a disabled label that names its photos only.
+    window.ctx.call(lambda lib: lib.tagging.add_label(Label("Trip 2019", enabled=False)))
+    window.ctx.call(lambda lib: lib.tagging.add_label(Label("sunsets")))
+    qtbot.waitUntil(lambda: window.ctx.runner.busy == 0, timeout=START_TIMEOUT)
+    window.refresh_overview()
+    sidebar = window.sidebar
+    qtbot.waitUntil(lambda: sidebar._find(Scope("label", "Trip 2019")) is not None, timeout=5000)
+    keyword = sidebar._find(Scope("label", "Trip 2019"))
+    label = sidebar._find(Scope("label", "sunsets"))
+    assert keyword.parent() is sidebar._sections["keywords"]
+    assert label.parent() is sidebar._sections["labels"]
+    assert not sidebar._sections["keywords"].isHidden()

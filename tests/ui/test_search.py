@@ -90,7 +90,9 @@ def test_selecting_a_folder_limits_the_grid(qtbot, make_window, catalog_copy, sh
     assert window.browser.title.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_a_sidebar_choice_replaces_the_typed_query(qtbot, make_window, catalog_copy, shared_library):
+def test_a_sidebar_choice_replaces_the_typed_query(
+    qtbot, make_window, catalog_copy, shared_library
+):
     from photoorg.ui.widgets.sidebar import Scope
 
     window = make_window(catalog_copy)
@@ -104,9 +106,7 @@ def test_a_sidebar_choice_replaces_the_typed_query(qtbot, make_window, catalog_c
     assert sorted(shown_paths(window)) == sorted(str(p) for p in shared_library.corpus)
 
 
-def test_find_similar_names_its_photo_and_leaves_the_field_empty(
-    qtbot, make_window, catalog_copy
-):
+def test_find_similar_names_its_photo_and_leaves_the_field_empty(qtbot, make_window, catalog_copy):
     window = make_window(catalog_copy)
     wait_model(qtbot, window)
     model = window.browser.model

@@ -180,9 +180,7 @@ class BrowserPage(QWidget):
         if not started:
             self._delivered = self._generation
 
-    def _on_results(
-        self, generation: int, results: Results, query: tuple[str, Scope, str]
-    ) -> None:
+    def _on_results(self, generation: int, results: Results, query: tuple[str, Scope, str]) -> None:
         if generation != self._generation:
             return  # an older query; a newer one is on its way
         self._delivered = generation

@@ -63,6 +63,7 @@ class LabelEntry:
     name: str
     parent: str | None
     count: int
+    keyword: bool = False  # from files (a disabled label): shown apart from zero-shot labels
 
 
 class Sidebar(QTreeWidget):
@@ -95,6 +96,7 @@ class Sidebar(QTreeWidget):
             ("places", "PLACES"),
             ("events", "EVENTS"),
             ("labels", "LABELS"),
+            ("keywords", "KEYWORDS"),
             ("albums", "ALBUMS"),
             ("searches", "SAVED SEARCHES"),
         ):
@@ -222,26 +224,31 @@ class Sidebar(QTreeWidget):
             self._populate(os.path.dirname(ancestor))
 
     def set_labels(self, labels: Sequence[LabelEntry]) -> None:
-        """Labels with counts, children under their parents."""
-        section = self._sections["labels"]
+        """Labels with counts, children under their parents; keywords from files apart."""
         expanded = self._expanded_scopes()
         with _Keep(self):
-            self._clear_section("labels")
-            items: dict[str, QTreeWidgetItem] = {}
-            by_name = {entry.name: entry for entry in labels}
-            # Parents first, so children find them; a parent that is not a label is a group.
-            for entry in sorted(labels, key=lambda e: (e.parent is not None, e.name.lower())):
-                parent = items.get(entry.parent or "", section)
-                if entry.parent and entry.parent not in by_name and entry.parent not in items:
-                    parent = items[entry.parent] = self._add(
-                        section, entry.parent, Scope("label", entry.parent)
-                    )
-                items[entry.name] = self._add(
-                    parent, entry.name, Scope("label", entry.name), entry.count
-                )
-            if not labels:
+            for key, keyword in (("labels", False), ("keywords", True)):
+                self._clear_section(key)
+                entries = [e for e in labels if e.keyword == keyword]
+                self._add_label_tree(self._sections[key], entries)
+            if not any(not e.keyword for e in labels):
                 self._hint("labels", "No labels yet")
+            self._sections["keywords"].setHidden(not any(e.keyword for e in labels))
         self._restore_expanded(expanded)
+
+    def _add_label_tree(self, section: QTreeWidgetItem, labels: Sequence[LabelEntry]) -> None:
+        items: dict[str, QTreeWidgetItem] = {}
+        by_name = {entry.name: entry for entry in labels}
+        # Parents first, so children find them; a parent that is not here is a group.
+        for entry in sorted(labels, key=lambda e: (e.parent is not None, e.name.lower())):
+            parent = items.get(entry.parent or "", section)
+            if entry.parent and entry.parent not in by_name and entry.parent not in items:
+                parent = items[entry.parent] = self._add(
+                    section, entry.parent, Scope("label", entry.parent)
+                )
+            items[entry.name] = self._add(
+                parent, entry.name, Scope("label", entry.name), entry.count
+            )
 
     def set_albums(self, albums: Sequence[AlbumEntry]) -> None:
         """Manual albums and smart ones (saved searches)."""
