@@ -147,10 +147,20 @@ class Library:
             lambda: token.cancelled,
         )
 
-    def set_model(self, name: str) -> None:
-        """Use ``name`` from now on (the catalog keeps its own until it is re-encoded)."""
-        self._spec_id(name)  # validate early
-        self._model_name = name
+    def set_model(self, name: str | None) -> None:
+        """Use ``name`` from now on (the catalog keeps its own until it is re-encoded);
+        None or "" goes back to the catalog's model, else the default."""
+        if name:
+            self._spec_id(name)  # validate early
+        self._model_name = name or None
+
+    def set_device(self, device: str) -> None:
+        """Run the model on ``device`` from now on: the loaded one is let go, and the next
+        ``model()`` loads it there (a running job keeps the model it holds)."""
+        with self._model_lock:
+            if device != self.device:
+                self.device = device
+                self._model, self._keeper = None, None
 
     def set_precision(self, name: str) -> None:
         """Index at ``name`` from now on (auto, fp32, fp16, bf16, int8)."""

@@ -254,7 +254,13 @@ class Commands(AlbumCommands, LabelCommands):
         w = self.window
         roots = [path for path, _online in w.overview.roots] if w.overview else []
         dialog = SettingsDialog(w.settings, roots, str(self.ctx.home or ""), w)
-        dialog.add_root_requested.connect(w.add_folder)
+        dialog.add_root_requested.connect(lambda: dialog.add_root(w.add_folder()))
+
+        def refresh_roots() -> None:  # the list follows the catalog while the dialog is open
+            dialog.set_roots([path for path, _online in w.overview.roots] if w.overview else [])
+
+        w.overview_loaded.connect(refresh_roots)
+        dialog.finished.connect(lambda _result: w.overview_loaded.disconnect(refresh_roots))
         dialog.remove_root_requested.connect(lambda path: self.remove_root(path, dialog))
         dialog.accepted.connect(lambda: w.apply_settings(dialog.values()))
         dialog.open()

@@ -292,10 +292,10 @@ class MainWindow(QMainWindow):
             self.ctx.precision = new.precision  # a catalog opened later
             if library is not None:
                 library.set_precision(new.precision)  # read when the next indexing starts
-        if new.model and new.model != old.model:
-            self.ctx.set_model(new.model)
+        if new.model != old.model:
+            self.ctx.set_model(new.model)  # "" (cleared): the catalog's model, else the default
         if new.device != old.device:
-            self.statusBar().showMessage("The new device is used from the next start.", 8000)
+            self.ctx.set_device(new.device)  # the model is loaded again there, now
 
     # -- grid and photo view -------------------------------------------------------------------
 
@@ -398,10 +398,12 @@ class MainWindow(QMainWindow):
 
     # -- indexing ------------------------------------------------------------------------------
 
-    def add_folder(self) -> None:
+    def add_folder(self) -> str:
+        """Ask for a folder and index it; returns it ("" when none was chosen)."""
         folder = QFileDialog.getExistingDirectory(self, "Add a photo folder")
         if folder:
             self.indexing.index([folder])
+        return folder
 
     def rescan(self) -> None:
         self.indexing.index([])

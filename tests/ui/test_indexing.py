@@ -129,3 +129,23 @@ def test_new_photos_in_a_watched_folder_appear(qtbot, make_window, tmp_path, sha
     wait_idle(qtbot, window)
     shutil.copy2(sources[3], photos / "new.jpg")
     qtbot.waitUntil(lambda: window.browser.model.rowCount() == 4, timeout=INDEX_TIMEOUT)
+
+
+def test_after_a_cancel_the_sidebar_and_the_header_agree(qtbot, make_window, tmp_path):
+    photos = tmp_path / "photos"
+    _slow_library(photos, 200)
+    window = make_window(tmp_path / "catalog")
+    window.indexing.ARRIVAL_INTERVAL = 3600  # no refresh while photos stream in
+    seen: list[int] = []
+    window.indexing.progressed.connect(lambda phase, done, _total: seen.append(done))
+    window.indexing.index([str(photos)])
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1] >= 40, timeout=INDEX_TIMEOUT)
+    with qtbot.waitSignal(window.indexing.cancelled, timeout=INDEX_TIMEOUT):
+        window.indexing.cancel()
+    qtbot.waitUntil(lambda: window.ctx.runner.busy == 0, timeout=START_TIMEOUT)
+    wait_idle(qtbot, window)
+    kept = window.ctx.library.status()["online"]
+    assert kept > 0
+    assert window.sidebar._all_item.text(1) == f"{kept:,}"
+    assert window.browser.model.rowCount() == kept
+    assert window.browser.summary.text() == f"{kept:,} photo{'s' if kept != 1 else ''}"

@@ -150,3 +150,32 @@ def test_the_sort_choice_is_remembered(qtbot, make_window, catalog_copy, tmp_pat
         assert again.browser.search_bar.sort_mode == "date"
     finally:
         again.shutdown()
+
+
+def test_the_grid_shows_each_photos_date(qtbot, make_window, catalog_copy):
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    class Recorder(QPainter):
+        def __init__(self, device) -> None:
+            super().__init__(device)
+            self.texts: list[str] = []
+
+        def drawText(self, *args) -> None:
+            self.texts.append(args[-1])
+            super().drawText(*args)
+
+    window = make_window(catalog_copy)
+    grid, model = window.browser.grid, window.browser.model
+    taken = model.rows.taken[0]
+    assert taken, "the first photo has a date"
+    option = QStyleOptionViewItem()
+    grid.initViewItemOption(option)
+    size = grid.itemDelegate().sizeHint(option, model.index(0))
+    option.rect.setRect(0, 0, size.width(), size.height())
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    painter = Recorder(image)
+    grid.itemDelegate().paint(painter, option, model.index(0))
+    painter.end()
+    assert taken[:10] in " ".join(painter.texts)
+    assert size.height() >= grid.thumbnail_size + 2 * option.fontMetrics.height()

@@ -38,7 +38,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
 
     def cell_size(self, metrics: QFontMetrics) -> QSize:
         side = self.thumbnail_size + 2 * PADDING
-        return QSize(side, side + TEXT_GAP + metrics.height())
+        return QSize(side, side + TEXT_GAP + 2 * metrics.height())  # name, then date
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         return self.cell_size(option.fontMetrics)
@@ -93,6 +93,13 @@ class ThumbnailDelegate(QStyledItemDelegate):
             text_rect,
             int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter),
             metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, side),
+        )
+        # The date under the name: date sorting can be checked by eye.
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            text_rect.translated(0, metrics.height()),
+            int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter),
+            metrics.elidedText(model.date_text(row), Qt.TextElideMode.ElideRight, side),
         )
         if option.state & QStyle.StateFlag.State_HasFocus and not selected:
             painter.setPen(
