@@ -14,6 +14,11 @@ class UsageError(PhotoOrgError):
     """The user asked for something malformed (bad query, unknown label, bad date)."""
 
 
+class NotEncodedError(UsageError):
+    """A search by description before any photo has a vector from the model. The CLI
+    says how to index; the window encodes waiting photos by itself and says so."""
+
+
 class CatalogError(PhotoOrgError):
     """The catalog cannot be opened or written (damaged, read-only, newer version)."""
 

@@ -20,7 +20,12 @@ from photoorg.config import DEFAULT_MODEL, PRECISIONS, Paths, resolve_home
 from photoorg.errors import CatalogDamagedError, CatalogError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query
-from photoorg.services.indexing.pipeline import MODEL_SETTING, run_index
+from photoorg.services.indexing.pipeline import (
+    MODEL_SETTING,
+    pending_encoding,
+    run_encoding,
+    run_index,
+)
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.places import place_json
 from photoorg.services.query_vectors import QueryVectors
@@ -312,6 +317,16 @@ class Library:
         with self._model_lock:
             self._keeper = None  # the index is brought in step at the next search
         return summary
+
+    def pending_encoding(self) -> int:
+        """How many online photos have no vector from the current model yet."""
+        return pending_encoding(self)
+
+    def encode_pending(
+        self, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+    ) -> dict[str, Any]:
+        """Encode the photos that wait for the model (no scan); resumable like ``index``."""
+        return run_encoding(self, progress=progress, cancel=cancel)
 
     # -- reading the catalog ------------------------------------------------------------------
 

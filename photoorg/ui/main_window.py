@@ -102,11 +102,14 @@ class MainWindow(QMainWindow):
         self.map_view = MapView(self)
         self.pages.addWidget(self.map_view)
         self.banner = Banner(self)
+        self.encoding_banner = Banner(self)  # "Encoding 1,234 photos that wait…", Cancel
+        self.encoding_banner.setObjectName("encodingBanner")
         main = QWidget(self)
         main_layout = QVBoxLayout(main)
         main_layout.setContentsMargins(0, 0, 0, 0)
         main_layout.setSpacing(0)
         main_layout.addWidget(self.banner)
+        main_layout.addWidget(self.encoding_banner)
         main_layout.addWidget(self.pages, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -176,6 +179,10 @@ class MainWindow(QMainWindow):
             lambda message: self.statusBar().showMessage(f"Indexing failed: {message}", 12000)
         )
         self.indexing.model_missing.connect(self._on_model_failed)
+        self.indexing.progressed.connect(self._on_index_progress)
+        self.indexing.stopped.connect(self.encoding_banner.hide)
+        self.encoding_banner.cancel_button.clicked.connect(self.indexing.cancel)
+        self.browser.encoding_needed.connect(self._resume_encoding)
         self.problems_button.clicked.connect(self.commands.open_problems)
         self.watcher.rescan_needed.connect(self._on_folders_changed)
         self.banner.action_button.clicked.connect(self.choose_model_folder)
@@ -260,6 +267,9 @@ class MainWindow(QMainWindow):
 
     def _on_model_ready(self, model_id: str) -> None:
         self.banner.hide()
+        # At start-up, after a model change or once the weights arrived: photos left
+        # without a vector (a quit mid-way, a first run offline) are encoded now.
+        self._resume_encoding()
         name = model_id.removeprefix("local-dir:")
         self.model_status.setText(
             f"Model: {Path(name).name if model_id.startswith('local-dir:') else name}"
@@ -275,6 +285,23 @@ class MainWindow(QMainWindow):
             "Browsing by folder and date works without it. To use a model on this computer, "
             "choose its folder (open_clip_config.json and open_clip_model.safetensors)."
         )
+
+    def _resume_encoding(self) -> None:
+        if self._closing:
+            return
+        if self.ctx.model_id is None:
+            self.ctx.load_model()  # model_ready resumes
+        else:
+            self.indexing.resume_encoding()
+
+    def _on_index_progress(self, phase: str, done: int, total: int) -> None:
+        if self.indexing.resuming and phase == "encoding" and total > 0:
+            self.encoding_banner.show_progress(
+                f"Encoding {count_noun(total, 'photo')} that wait… {done:,} done; searching "
+                "by description covers them as they are done.",
+                done,
+                total,
+            )
 
     def choose_model_folder(self) -> None:
         chosen = choose_model_folder(self)
@@ -416,7 +443,7 @@ class MainWindow(QMainWindow):
         self.refresh_overview()
 
     def _on_index_finished(self, summary: dict[str, Any]) -> None:
-        keys = ("added", "updated", "moved", "removed", "errors")
+        keys = ("added", "updated", "moved", "removed", "encoded", "errors")
         done = ", ".join(f"{summary[k]} {k}" for k in keys if summary.get(k))
         self.statusBar().showMessage(f"Indexing finished: {done or 'no changes'}", 8000)
         self.browser.refresh()

@@ -91,6 +91,30 @@ def run_index(
     return summary
 
 
+def run_encoding(
+    library: Library, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+) -> dict[str, Any]:
+    """Encode the photos still without a vector from the model (an index cut short, a
+    first run without weights, a new model), then adopt it, sync the index and re-tag.
+    No folder is scanned: this is the resume the window starts by itself."""
+    from photoorg.services.indexing.encoding import encode_missing
+
+    model = library.model()
+    encoded, failed = encode_missing(
+        library.catalog, model, workers=library.workers, progress=progress, cancel=cancel
+    )
+    adopt_model_if_complete(library, model.id)
+    library._index_keeper(model).sync()
+    if encoded:
+        library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
+    return {"encoded": encoded, "errors": failed}
+
+
+def pending_encoding(library: Library) -> int:
+    """How many online photos wait for a vector from the model asked for (no torch)."""
+    return len(embeddings.missing(library.catalog.read, library.model_name_id()))
+
+
 def adopt_model_if_complete(library: Library, model_id: str) -> None:
     """Once every photo has a vector from this model, it becomes the catalog's model."""
     catalog = library.catalog

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from photoorg.errors import PhotoOrgError, UsageError
+from photoorg.errors import NotEncodedError, PhotoOrgError, UsageError
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.photo_model import PhotoListModel, PhotoRows, rows_from_hits
 from photoorg.ui.text import plain_label
@@ -76,6 +76,7 @@ class BrowserPage(QWidget):
     scope_cleared = Signal()  # the scope's chip was removed: back to all photos
     open_requested = Signal(int)  # row: show the photo view
     search_failed = Signal(str)
+    encoding_needed = Signal()  # a search by description found no photo encoded yet
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,7 +232,15 @@ class BrowserPage(QWidget):
         if generation != self._generation:
             return
         self._delivered = generation
-        if isinstance(exc, UsageError):
+        if isinstance(exc, NotEncodedError):
+            # Not the CLI's "run photoorg index": the window encodes waiting photos itself.
+            message = (
+                "Searching by description waits for the photos to be encoded (see the "
+                "banner above); browsing by folder and date works meanwhile."
+            )
+            self.search_bar.set_error(message)
+            self.encoding_needed.emit()
+        elif isinstance(exc, UsageError):
             message = str(exc)
             self.search_bar.set_error(message)
         elif isinstance(exc, PhotoOrgError):
