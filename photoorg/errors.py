@@ -19,6 +19,11 @@ class NotEncodedError(UsageError):
     says how to index; the window encodes waiting photos by itself and says so."""
 
 
+class OutsideLibraryError(UsageError):
+    """Photos would be moved to a folder under no library root: their catalog entries
+    (and decisions) would be lost at the next scan. Add the folder as a root first."""
+
+
 class CatalogError(PhotoOrgError):
     """The catalog cannot be opened or written (damaged, read-only, newer version)."""
 

@@ -42,6 +42,7 @@ TEXT_TOWERS = "text-towers"
 
 if TYPE_CHECKING:
     from photoorg.services.albums import Albums
+    from photoorg.services.file_moves import MoveReport
     from photoorg.services.places import Places
     from photoorg.services.tagging.service import Tagging
 
@@ -317,6 +318,13 @@ class Library:
         with self._model_lock:
             self._keeper = None  # the index is brought in step at the next search
         return summary
+
+    def move_photos(self, photo_ids: Sequence[int], folder: str | os.PathLike[str]) -> MoveReport:
+        """Move photos' files into ``folder`` (inside a root), keeping ids and decisions
+        (``services.file_moves``; ``OutsideLibraryError`` for a folder under no root)."""
+        from photoorg.services.file_moves import move_photos
+
+        return move_photos(self, photo_ids, folder)
 
     def pending_encoding(self) -> int:
         """How many online photos have no vector from the current model yet."""

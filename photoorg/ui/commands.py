@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox
 
 from photoorg import __version__
+from photoorg.errors import OutsideLibraryError
 from photoorg.ui.album_commands import AlbumCommands
 from photoorg.ui.file_actions import (
     copy_files,
@@ -23,7 +24,7 @@ from photoorg.ui.file_actions import (
     reveal_in_file_manager,
 )
 from photoorg.ui.label_commands import LabelCommands
-from photoorg.ui.text import literal
+from photoorg.ui.text import count_noun, literal
 from photoorg.ui.widgets.sidebar import Scope
 
 ABOUT = """PhotoOrg {}
@@ -186,7 +187,7 @@ class Commands(AlbumCommands, LabelCommands):
             self.window.find_similar(ids)
 
     def transfer_selected(self, *, move: bool, folder: str | None = None) -> None:
-        paths = self._selection()[1]
+        ids, paths = self._selection()
         if not paths:
             self._message("Select photos first.")
             return
@@ -195,15 +196,47 @@ class Commands(AlbumCommands, LabelCommands):
         )
         if not folder:
             return
+        if move:
+            self.move_photos(ids, folder)
+            return
+        self.ctx.runner.run_task(
+            lambda: copy_files(paths, folder),
+            lambda report: self._message(report.summary("Copied")),
+            self._failed("Copying failed"),
+        )
+
+    def move_photos(self, ids: list[int], folder: str, *, add_root: bool = False) -> None:
+        """Move through the Library (same ids: decisions and albums stay); a folder outside
+        the library is added as a library folder first, if the user agrees."""
+
+        def move(lib):
+            if add_root:
+                lib.add_roots([folder])
+            return lib.move_photos(ids, folder)
 
         def done(report) -> None:
-            self._message(report.summary("Moved" if move else "Copied"))
-            if move:
-                self.window.rescan()  # the catalog learns the new places (same ids)
+            text = f"Moved {count_noun(len(report.moved), 'photo')}"
+            if report.failed:
+                text += (
+                    f"; {len(report.failed)} failed ({report.failed[0][0]}: {report.failed[0][1]})"
+                )
+            self._message(text)
+            self.ctx.changed.emit()
+            self.window.browser.refresh()
 
-        self.ctx.runner.run_task(
-            lambda: copy_files(paths, folder, move=move), done, self._failed("Copying failed")
-        )
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, OutsideLibraryError) and not add_root:
+                if self._confirm(
+                    "Move to Folder",
+                    f"{folder} is not one of the library's folders. Add it as a library "
+                    "folder and move the photos there? (Otherwise their tags and albums "
+                    "would be lost.)",
+                ):
+                    self.move_photos(ids, folder, add_root=True)
+                return
+            self._message(f"Moving failed: {exc}", 12000)
+
+        self.ctx.call(move, done, failed)
 
     def export_selected(self, folder: str | None = None) -> None:
         ids, paths = self._selection()
