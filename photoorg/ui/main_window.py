@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 MODEL_LOAD_DELAY_MS = 300
 COVERS_ASKED = 60
+SHUTDOWN_WAIT_MS = 10_000
+"""How long closing waits for running jobs (cancelled first; loading the model cannot
+be): past it the catalog is left open, never closed under a worker, and the app exits."""
 
 
 @dataclass(frozen=True)
@@ -489,14 +492,15 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
-        """Stop indexing, wait for every worker, close the catalog. Safe to call twice."""
+    def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Cancel every job, wait for the workers (briefly, the window gone and events
+        flowing), close the catalog. False if a worker still ran after ``wait_ms``.
+        Safe to call twice."""
         if self._closing:
-            return
+            return self.ctx.library is None
         self._closing = True
         self._save_state()
         self.watcher.stop()
-        if self.indexing.running:
-            self.statusBar().showMessage("Stopping indexing…")
         self.indexing.cancel()
-        self.ctx.close()
+        self.hide()  # the person is done: the window goes at once, whatever still runs
+        return self.ctx.close(wait_ms)

@@ -325,9 +325,11 @@ class PhotoView(QWidget):
         if photo_id is None or not self._ctx.is_open:
             return
 
+        token = self._ctx.cancel_token()  # closing the window stops the re-tag
+
         def apply(lib) -> list[dict[str, Any]]:
             # A new name typed here becomes a disabled label carrying only this photo.
-            lib.tagging.set_decision([photo_id], label, decision)
+            lib.tagging.set_decision([photo_id], label, decision, cancel=token)
             return lib.tags_of(photo_id)
 
         self._loading += 1
