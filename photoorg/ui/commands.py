@@ -8,6 +8,7 @@ album menus show once a library is open. Album and label commands are in
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
@@ -254,10 +255,13 @@ class Commands(AlbumCommands, LabelCommands):
         )
 
     def write_sidecars(self) -> None:
-        ids = self._selection()[0]
+        ids, paths = self._selection()
         if not ids:
             self._message("Select photos first.")
             return
+        folders = {os.path.dirname(p) for p in paths}
+        watcher = self.window.watcher
+        watcher.mute(folders)  # our own sidecars are no change to rescan for
 
         def export(lib) -> tuple[int, list[tuple[str, str]]]:
             errors: list[tuple[str, str]] = []
@@ -265,13 +269,18 @@ class Commands(AlbumCommands, LabelCommands):
             return written, errors
 
         def done(result: tuple[int, list[tuple[str, str]]]) -> None:
+            watcher.unmute(folders)
             written, errors = result
             text = f"Wrote {written} XMP sidecar{'s' if written != 1 else ''}"
             if errors:
                 text += f"; {len(errors)} failed ({errors[0][0]}: {errors[0][1]})"
             self._message(text)
 
-        self.ctx.call(export, done, self._failed("Writing sidecars failed"))
+        def failed(exc: BaseException) -> None:
+            watcher.unmute(folders)
+            self._message(f"Writing sidecars failed: {exc}", 12000)
+
+        self.ctx.call(export, done, failed)
 
     # -- view -------------------------------------------------------------------------------------
 

@@ -94,9 +94,7 @@ class IndexingController(QObject):
         self._begin(token, lambda lib: lib.index(folders, progress=progress, cancel=token))
 
     def _begin(self, token: CancelToken, job, *, resuming: bool = False) -> None:
-        started = self._ctx.call(
-            job, self._on_done, self._on_error
-        )
+        started = self._ctx.call(job, self._on_done, self._on_error)
         if started:
             self._token = token
             self.resuming = resuming

@@ -459,8 +459,21 @@ class MainWindow(QMainWindow):
         self.browser.refresh()
 
     def _on_folders_changed(self, folders: list[str]) -> None:
-        if not self._closing:
-            self.indexing.index([])
+        """Rescan just the changed folders (a vanished one by its nearest parent, never
+        above its root: a vanished root is rescanned itself, which marks it offline)."""
+        if self._closing or self.overview is None:
+            return
+        roots = [Path(root) for root, _online in self.overview.roots]
+        wanted = []
+        for folder in map(Path, folders):
+            root = next((r for r in roots if folder.is_relative_to(r)), None)
+            if root is None:
+                continue  # no longer in the library
+            while folder != root and not folder.is_dir():
+                folder = folder.parent
+            wanted.append(str(folder))
+        if wanted:
+            self.indexing.index(list(dict.fromkeys(wanted)))
 
     # -- state and shutdown ---------------------------------------------------------------------
 

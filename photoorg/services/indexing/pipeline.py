@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoorg.config import THUMBNAIL_SIZE
@@ -34,10 +35,13 @@ def run_index(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> dict[str, Any]:
-    """Scan (and encode) ``folders``, adding them as roots; all roots when empty."""
+    """Scan (and encode) ``folders``, adding them as roots; all roots when empty. A folder
+    inside a root scans just that folder: photos elsewhere in the root are left alone."""
     roots = library.add_roots(folders) if folders else library.roots()
     if not roots:
         raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
+    only = limits(folders, roots)
+    roots = list({root.id: root for root in roots}.values())
     catalog = library.catalog
     scanner = Scanner(catalog, library.paths, workers=library.workers)
     model, model_error = None, None
@@ -49,7 +53,7 @@ def run_index(
             # browsed, and the next index (or the window's start) encodes what waits.
             model_error = str(exc)
     if model is None:
-        summary = scanner.scan(roots, progress=progress, cancel=cancel).as_dict()
+        summary = scanner.scan(roots, progress=progress, cancel=cancel, only=only).as_dict()
         library.places.update(progress, cancel)
         summary["encoded"] = 0
         summary["pending"] = len(embeddings.missing(catalog.read, library.model_name_id()))
@@ -73,6 +77,7 @@ def run_index(
         batch_size=sink.batch_size,
         progress=progress,
         cancel=cancel,
+        only=only,
     ).as_dict()
     sink.flush()
     library.places.update(progress, cancel)  # needs no model: before the encoder's stragglers
@@ -89,6 +94,20 @@ def run_index(
     library._index_keeper(model).sync()
     library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
     return summary
+
+
+def limits(folders: Sequence[str | os.PathLike[str]], roots: list) -> dict[int, list[str]]:
+    """Per root id, the folders inside it that were asked for (a root asked for itself,
+    or not at all, is scanned whole). ``roots`` are ``add_roots``' answers, in order."""
+    only: dict[int, list[str]] = {}
+    whole: set[int] = set()
+    for folder, root in zip(folders, roots, strict=False):
+        path = str(Path(folder).expanduser().resolve())
+        if path == root.path:
+            whole.add(root.id)
+        else:
+            only.setdefault(root.id, []).append(path)
+    return {root_id: paths for root_id, paths in only.items() if root_id not in whole}
 
 
 def run_encoding(

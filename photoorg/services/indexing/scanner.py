@@ -252,6 +252,26 @@ def in_order(
 # -- the scan ------------------------------------------------------------------------
 
 
+def limited_folders(root: Path, folders: list[str] | None) -> list[Path]:
+    """The folders to walk in ``root``: all of it, or ``folders`` (a vanished one by its
+    nearest existing parent, whose listing shows what is gone), none inside another."""
+    if not folders:
+        return [root]
+    chosen: list[Path] = []
+    for folder in sorted({Path(f) for f in folders}):
+        while folder != root and not folder.is_dir() and folder.is_relative_to(root):
+            folder = folder.parent
+        if not folder.is_relative_to(root):
+            continue
+        if not any(folder.is_relative_to(c) for c in chosen):
+            chosen = [c for c in chosen if not c.is_relative_to(folder)] + [folder]
+    return chosen or [root]
+
+
+def _under(path: str, folders: list[Path]) -> bool:
+    return any(Path(path).is_relative_to(folder) for folder in folders)
+
+
 class Scanner:
     """Brings the catalog in line with the files under its roots."""
 
@@ -270,8 +290,12 @@ class Scanner:
         batch_size: int = WRITE_BATCH,
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
+        only: dict[int, list[str]] | None = None,
     ) -> ScanSummary:
         """Scan ``roots``; ``on_pixels`` gets each new photo's ``preprocess``ed pixels.
+
+        ``only`` limits a root (by id) to some of its folders (a folder watcher's
+        changes): only those are walked, and only photos under them can be swept.
 
         ``batch_size`` is how many files are committed (and handed on) at a time; an
         encoder passes its own batch size so it is fed while the workers read ahead.
@@ -279,7 +303,7 @@ class Scanner:
         """
         cancel = cancel or CancelToken()
         summary = ScanSummary()
-        to_read, missing = self._walk_roots(roots, summary, progress, cancel)
+        to_read, missing = self._walk_roots(roots, summary, progress, cancel, only or {})
         by_hash: dict[str, list[str]] = defaultdict(list)
         for path, known in missing.items():
             by_hash[known.sha256].append(path)
@@ -318,6 +342,7 @@ class Scanner:
         summary: ScanSummary,
         progress: Progress,
         cancel: CancelToken,
+        only: dict[int, list[str]],
     ) -> tuple[list[Listed], dict[str, store.KnownFile]]:
         """List every root; returns the files to read and the known paths not seen.
 
@@ -339,7 +364,17 @@ class Scanner:
                 with self.catalog.write() as db:
                     self._mark_offline(db, root, summary)
                 continue
-            for entry in walk(root_path, lambda p, e, errs=walk_errors: errs.append((p, e))):
+            folders = limited_folders(root_path, only.get(root.id))
+            if folders != [root_path]:
+                # A limited scan knows (and may sweep) only the photos under its folders.
+                known = {p: v for p, v in known.items() if _under(p, folders)}
+                errors = {p: v for p, v in errors.items() if _under(p, folders)}
+            entries = (
+                entry
+                for folder in folders
+                for entry in walk(folder, lambda p, e, errs=walk_errors: errs.append((p, e)))
+            )
+            for entry in entries:
                 try:
                     info = entry.stat()
                 except OSError as exc:
@@ -365,9 +400,10 @@ class Scanner:
                     continue
                 to_read.append(Listed(root.id, path, info.st_size, info.st_mtime_ns))
             with self.catalog.write() as db:
-                if not seen and known:
+                if not seen and known and folders == [root_path]:
                     # An empty mount point looks exactly like a wiped folder; assume the
                     # former and keep every photo (PhotoPrism #2299 deleted libraries here).
+                    # (A limited scan's folders exist inside a mounted root: emptied.)
                     self._mark_offline(db, root, summary)
                     continue
                 if not root.online:
