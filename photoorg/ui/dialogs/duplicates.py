@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,7 +33,7 @@ from photoorg.services.jobs import CancelToken, Progress
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.file_actions import copy_files
 from photoorg.ui.runner import ProgressRelay
-from photoorg.ui.text import human_size, plain_label, tooltip
+from photoorg.ui.text import count_noun, human_size, plain_label, tooltip
 
 CELL = 150
 PathRole = Qt.ItemDataRole.UserRole + 1
@@ -58,6 +60,16 @@ def load_groups(
                 )
             photo["image"] = image
     return groups
+
+
+class IconAboveText(QStyledItemDelegate):
+    """The thumbnail above its name: beside it, the name had a few pixels at any width."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        option.decorationPosition = QStyleOptionViewItem.Position.Top
+        option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class DuplicatesDialog(QDialog):
@@ -95,6 +107,7 @@ class DuplicatesDialog(QDialog):
         self.table.setIconSize(QSize(CELL - 20, CELL - 20))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setItemDelegate(IconAboveText(self.table))
         self.table.verticalHeader().setDefaultSectionSize(CELL + 30)
         self.table.horizontalHeader().setDefaultSectionSize(CELL + 40)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -218,9 +231,24 @@ class DuplicatesDialog(QDialog):
         self.move_to(paths, folder)
 
     def move_to(self, paths: list[str], folder: str) -> None:
-        self.status.setText(f"Moving {len(paths)} photos…")
+        self.status.setText(f"Moving {count_noun(len(paths), 'photo')}…")
+
+        def done(report) -> None:
+            failed = {source for source, _reason in report.failed}
+            self._forget([p for p in paths if p not in failed])
+            self.status.setText(report.summary("Moved"))
+            self.moved.emit()
+
         self._ctx.runner.run_task(
-            lambda: copy_files(paths, folder, move=True),
-            lambda report: (self.status.setText(report.summary("Moved")), self.moved.emit()),
-            self._on_error,
+            lambda: copy_files(paths, folder, move=True), done, self._on_error
         )
+
+    def _forget(self, paths: list[str]) -> None:
+        """Moved files leave the list (a group left with one photo is no group)."""
+        gone = set(paths)
+        groups = []
+        for group in self.groups:
+            kept = [p for p in group["photos"] if p["path"] not in gone]
+            if len(kept) > 1:
+                groups.append({**group, "photos": kept})
+        self._on_groups(groups)
