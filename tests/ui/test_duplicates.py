@@ -69,7 +69,13 @@ def _groups(tmp_path: Path, n: int = 2) -> list[dict]:
             image = QImage(130, 100, QImage.Format.Format_RGB32)
             image.fill(0x336699)
             photos.append(
-                {"path": str(path), "width": 4000, "height": 3000, "size": 5_000_000, "image": image}
+                {
+                    "path": str(path),
+                    "width": 4000,
+                    "height": 3000,
+                    "size": 5_000_000,
+                    "image": image,
+                }
             )
         groups.append({"kind": "exact", "photos": photos})
     return groups
