@@ -232,3 +232,55 @@ def test_keywords_from_files_are_listed_apart_from_labels(qtbot, make_window, ca
     assert keyword.parent() is sidebar._sections["keywords"]
     assert label.parent() is sidebar._sections["labels"]
     assert not sidebar._sections["keywords"].isHidden()
+
+
+def test_preview_thumbnails_stay_above_their_names(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QImage, QPainter, QPixmap
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from photoorg.model.hits import Hit
+    from photoorg.ui.photo_model import rows_from_hits
+
+    class Recorder(QPainter):
+        def __init__(self, device) -> None:
+            super().__init__(device)
+            self.targets: list[QRect] = []
+
+        def drawPixmap(self, *args) -> None:
+            if isinstance(args[0], QRect):
+                self.targets.append(args[0])
+            else:  # drawPixmap(x, y, pixmap): drawn at the pixmap's own size
+                self.targets.append(QRect(args[0], args[1], args[2].width(), args[2].height()))
+            super().drawPixmap(*args)
+
+    window = make_window(catalog_copy)
+    window.browser.set_thumbnail_size(256)  # the shared cache now holds 256 px thumbnails
+    wait_model(qtbot, window)
+    editor = window.commands.open_label_editor()
+    qtbot.waitUntil(lambda: editor.list.count() > 0 and not editor.busy, timeout=START_TIMEOUT)
+    grid, model = editor.preview, editor.preview_model
+    camera = str(shared_library.corpus[0])  # a real camera photo: a large thumbnail
+    photo_id = window.ctx.library.photo_id(camera)
+    model.set_rows(rows_from_hits([Hit(photo_id, camera, 0.3, "")], scored=True))
+    index = model.index(0)
+    # The shared cache holds the main grid's (larger) pixmaps.
+    big = QPixmap(256, 192)
+    big.fill(Qt.GlobalColor.darkBlue)
+    window.ctx.thumbnails._cache[photo_id] = big
+    option = QStyleOptionViewItem()
+    grid.initViewItemOption(option)
+    size = grid.itemDelegate().sizeHint(option, index)
+    option.rect.setRect(0, 0, size.width(), size.height())
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    painter = Recorder(image)
+    grid.itemDelegate().paint(painter, option, index)
+    painter.end()
+    side = grid.thumbnail_size
+    assert painter.targets and all(
+        t.width() <= side and t.height() <= side and t.bottom() < 8 + side + 1
+        for t in painter.targets
+    ), (painter.targets, side)
+    editor.close()

@@ -73,10 +73,13 @@ class ThumbnailDelegate(QStyledItemDelegate):
         side = self.thumbnail_size
         pixmap = model.thumbnail(row)
         if not pixmap.isNull():
-            # The cache scaled it to fit `side` already; centre it in the square.
-            x = rect.x() + PADDING + (side - pixmap.width()) // 2
-            y = rect.y() + PADDING + (side - pixmap.height()) // 2
-            painter.drawPixmap(x, y, pixmap)
+            # The cache is shared with grids of other sizes (the label editor's preview is
+            # smaller than the main grid): fit the square, never over the name below it.
+            scale = min(1.0, side / max(pixmap.width(), pixmap.height()))
+            width, height = round(pixmap.width() * scale), round(pixmap.height() * scale)
+            x = rect.x() + PADDING + (side - width) // 2
+            y = rect.y() + PADDING + (side - height) // 2
+            painter.drawPixmap(QRect(x, y, width, height), pixmap)
 
         metrics = option.fontMetrics
         text_rect = QRect(
