@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 MODEL_LOAD_DELAY_MS = 300
 COVERS_ASKED = 60
+SIDEBAR_MIN_WIDTH = 170
 SHUTDOWN_WAIT_MS = 10_000
 """How long closing waits for running jobs (cancelled first; loading the model cannot
 be): past it the catalog is left open, never closed under a worker, and the app exits."""
@@ -120,7 +121,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(main)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 960])
+        self.splitter.setCollapsible(0, False)
         self.splitter.setCollapsible(1, False)
+        self.sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)  # names stay readable at 800×600
         self.setCentralWidget(self.splitter)
 
         self.indexing = IndexingController(ctx, self)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -135,12 +136,16 @@ class PhotoView(QWidget):
         self.info: dict[str, Any] = {}
 
         self.canvas = PreviewCanvas(self)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        # A tool bar, not a row of buttons: in a narrow window (800×600) what does not fit
+        # goes into its » menu instead of being clipped.
+        toolbar = QToolBar(self)
+        toolbar.setObjectName("photoToolbar")
         self.back_button = self._button("← Back", "Back to the grid (Esc)", toolbar)
         self.prev_button = self._button("‹", "Previous photo (←)", toolbar)
         self.next_button = self._button("›", "Next photo (→)", toolbar)
-        toolbar.addStretch(1)
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
         self.similar_button = self._button("Find similar", "Photos like this one", toolbar)
         self.open_button = self._button("Open", "Open in the system viewer", toolbar)
         self.reveal_button = self._button("Show in folder", "Reveal in the file manager", toolbar)
@@ -154,7 +159,7 @@ class PhotoView(QWidget):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(12, 12, 0, 12)
-        left_layout.addLayout(toolbar)
+        left_layout.addWidget(toolbar)
         left_layout.addWidget(self.canvas, 1)
 
         panel = QWidget(self)
@@ -199,7 +204,7 @@ class PhotoView(QWidget):
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(220)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("photoSplitter")
@@ -211,11 +216,11 @@ class PhotoView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-    def _button(self, text: str, tip: str, layout: QHBoxLayout) -> QPushButton:
+    def _button(self, text: str, tip: str, toolbar: QToolBar) -> QPushButton:
         button = QPushButton(text, self)
         button.setToolTip(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the view
-        layout.addWidget(button)
+        toolbar.addWidget(button)
         return button
 
     @property
