@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from photoorg.services.places import PlaceNode
 from photoorg.ui.widgets.sidebar import AlbumEntry, LabelEntry
+from photoorg.ui.widgets.sidebar_places import EventEntry
 
 
 def label_entries(lib: Any) -> list[LabelEntry]:
@@ -26,3 +29,32 @@ def dominant_labels_text(summary: list[dict[str, Any]]) -> str:
     """'Mostly: beach 80 %, people 45 %' from ``Tagging.summary`` (top labels first)."""
     parts = [f"{entry['label']} {entry['fraction']:.0%}" for entry in summary[:6]]
     return "Mostly: " + ", ".join(parts) if parts else ""
+
+
+@dataclass(frozen=True)
+class LibraryOverview:
+    """What the sidebar and status bar show; gathered on a worker."""
+
+    roots: list[tuple[str, bool]]
+    folders: list[tuple[str, int]]
+    status: dict[str, Any]
+    labels: list[LabelEntry]
+    albums: list[AlbumEntry]
+    places: list[PlaceNode]
+    events: list[EventEntry]
+
+
+def load_overview(lib) -> LibraryOverview:
+    """Worker side: everything the sidebar and the status bar show."""
+    return LibraryOverview(
+        roots=[(r.path, r.online) for r in lib.roots()],
+        folders=lib.folders(),
+        status=lib.status(),
+        labels=label_entries(lib),
+        albums=album_entries(lib),
+        places=lib.places.tree(),
+        events=[
+            EventEntry(e.id, e.name, e.photo_count, e.cover_photo_id)
+            for e in lib.places.event_list()
+        ],
+    )

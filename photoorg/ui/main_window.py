@@ -9,9 +9,8 @@ every worker and only then closes the catalog. Menu commands on selected photos 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photoorg.services.places import PlaceNode
+from photoorg.ui.catalog_adapters import LibraryOverview, load_overview
 from photoorg.ui.commands import Commands
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.dialogs.first_run import Banner, FirstRunDialog
@@ -36,8 +35,8 @@ from photoorg.ui.watcher import FolderWatcher
 from photoorg.ui.widgets.browser import BrowserPage
 from photoorg.ui.widgets.map_view import MapView
 from photoorg.ui.widgets.photo_view import PhotoView
-from photoorg.ui.widgets.sidebar import ALL, AlbumEntry, LabelEntry, Scope, Sidebar
-from photoorg.ui.widgets.sidebar_places import EventEntry
+from photoorg.ui.widgets.sidebar import ALL, Scope, Sidebar
+from photoorg.ui.window_indexing import WindowIndexing
 
 log = logging.getLogger(__name__)
 
@@ -49,38 +48,7 @@ SHUTDOWN_WAIT_MS = 10_000
 be): past it the catalog is left open, never closed under a worker, and the app exits."""
 
 
-@dataclass(frozen=True)
-class LibraryOverview:
-    """What the sidebar and status bar show; gathered on a worker."""
-
-    roots: list[tuple[str, bool]]
-    folders: list[tuple[str, int]]
-    status: dict[str, Any]
-    labels: list[LabelEntry]
-    albums: list[AlbumEntry]
-    places: list[PlaceNode]
-    events: list[EventEntry]
-
-
-def load_overview(lib) -> LibraryOverview:
-    """Worker side."""
-    from photoorg.ui.catalog_adapters import album_entries, label_entries
-
-    return LibraryOverview(
-        roots=[(r.path, r.online) for r in lib.roots()],
-        folders=lib.folders(),
-        status=lib.status(),
-        labels=label_entries(lib),
-        albums=album_entries(lib),
-        places=lib.places.tree(),
-        events=[
-            EventEntry(e.id, e.name, e.photo_count, e.cover_photo_id)
-            for e in lib.places.event_list()
-        ],
-    )
-
-
-class MainWindow(QMainWindow):
+class MainWindow(WindowIndexing, QMainWindow):
     overview_loaded = Signal()
 
     def __init__(self, ctx: LibraryContext, store: QSettings, settings: AppSettings) -> None:
@@ -292,23 +260,6 @@ class MainWindow(QMainWindow):
             "choose its folder (open_clip_config.json and open_clip_model.safetensors)."
         )
 
-    def _resume_encoding(self) -> None:
-        if self._closing:
-            return
-        if self.ctx.model_id is None:
-            self.ctx.load_model()  # model_ready resumes
-        else:
-            self.indexing.resume_encoding()
-
-    def _on_index_progress(self, phase: str, done: int, total: int) -> None:
-        if self.indexing.resuming and phase == "encoding" and total > 0:
-            self.encoding_banner.show_progress(
-                f"Encoding {count_noun(total, 'photo')} that wait… {done:,} done; searching "
-                "by description covers them as they are done.",
-                done,
-                total,
-            )
-
     def choose_model_folder(self) -> None:
         chosen = choose_model_folder(self)
         if chosen:
@@ -437,46 +388,6 @@ class MainWindow(QMainWindow):
         if folder:
             self.indexing.index([folder])
         return folder
-
-    def rescan(self) -> None:
-        self.indexing.index([])
-
-    def _on_photos_arrived(self) -> None:
-        # New photos are committed as they are read: show them (listings only: a search
-        # waits for the index to be brought up to date at the end).
-        if not self.browser.search_bar.text and not self.browser.busy:
-            self.browser.refresh()
-        self.refresh_overview()
-
-    def _on_index_finished(self, summary: dict[str, Any]) -> None:
-        keys = ("added", "updated", "moved", "removed", "encoded", "errors")
-        done = ", ".join(f"{summary[k]} {k}" for k in keys if summary.get(k))
-        self.statusBar().showMessage(f"Indexing finished: {done or 'no changes'}", 8000)
-        self.browser.refresh()
-        if self.ctx.model_id is None and summary.get("encoded"):
-            self.ctx.load_model()
-
-    def _on_index_cancelled(self) -> None:
-        self.statusBar().showMessage("Indexing stopped; everything read so far is kept.", 8000)
-        # The photos read before the cancel: the grid's header must agree with the sidebar.
-        self.browser.refresh()
-
-    def _on_folders_changed(self, folders: list[str]) -> None:
-        """Rescan just the changed folders (a vanished one by its nearest parent, never
-        above its root: a vanished root is rescanned itself, which marks it offline)."""
-        if self._closing or self.overview is None:
-            return
-        roots = [Path(root) for root, _online in self.overview.roots]
-        wanted = []
-        for folder in map(Path, folders):
-            root = next((r for r in roots if folder.is_relative_to(r)), None)
-            if root is None:
-                continue  # no longer in the library
-            while folder != root and not folder.is_dir():
-                folder = folder.parent
-            wanted.append(str(folder))
-        if wanted:
-            self.indexing.index(list(dict.fromkeys(wanted)))
 
     # -- state and shutdown ---------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from photoorg.media import decode
 from photoorg.media.files import read_bytes_stable
 from photoorg.media.metadata import read_metadata
 from photoorg.media.thumbnails import save_thumbnail
+from photoorg.services.indexing.scan_scope import limited_folders
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import photos as store
 from photoorg.store.catalog import Catalog
@@ -252,26 +253,6 @@ def in_order(
 # -- the scan ------------------------------------------------------------------------
 
 
-def limited_folders(root: Path, folders: list[str] | None) -> list[Path]:
-    """The folders to walk in ``root``: all of it, or ``folders`` (a vanished one by its
-    nearest existing parent, whose listing shows what is gone), none inside another."""
-    if not folders:
-        return [root]
-    chosen: list[Path] = []
-    for folder in sorted({Path(f) for f in folders}):
-        while folder != root and not folder.is_dir() and folder.is_relative_to(root):
-            folder = folder.parent
-        if not folder.is_relative_to(root):
-            continue
-        if not any(folder.is_relative_to(c) for c in chosen):
-            chosen = [c for c in chosen if not c.is_relative_to(folder)] + [folder]
-    return chosen or [root]
-
-
-def _under(path: str, folders: list[Path]) -> bool:
-    return any(Path(path).is_relative_to(folder) for folder in folders)
-
-
 class Scanner:
     """Brings the catalog in line with the files under its roots."""
 
@@ -367,8 +348,9 @@ class Scanner:
             folders = limited_folders(root_path, only.get(root.id))
             if folders != [root_path]:
                 # A limited scan knows (and may sweep) only the photos under its folders.
-                known = {p: v for p, v in known.items() if _under(p, folders)}
-                errors = {p: v for p, v in errors.items() if _under(p, folders)}
+                inside = [str(folder) for folder in folders]
+                known = {p: v for p, v in known.items() if _under_any(p, inside)}
+                errors = {p: v for p, v in errors.items() if _under_any(p, inside)}
             entries = (
                 entry
                 for folder in folders

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from photoorg.services.indexing.scanner import limited_folders
+from photoorg.services.indexing.scan_scope import limited_folders
 from photoorg.services.library import Library
 from tests.support import scenes
 
