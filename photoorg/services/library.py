@@ -166,7 +166,7 @@ class Library:
         with self._model_lock:
             if device != self.device:
                 self.device = device
-                self._model, self._keeper = None, None
+                self._model, self._keeper, self._queries = None, None, None
 
     def set_precision(self, name: str) -> None:
         """Index at ``name`` from now on (auto, fp32, fp16, bf16, int8)."""
