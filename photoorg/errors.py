@@ -14,6 +14,16 @@ class UsageError(PhotoOrgError):
     """The user asked for something malformed (bad query, unknown label, bad date)."""
 
 
+class NotEncodedError(UsageError):
+    """A search by description before any photo has a vector from the model. The CLI
+    says how to index; the window encodes waiting photos by itself and says so."""
+
+
+class OutsideLibraryError(UsageError):
+    """Photos would be moved to a folder under no library root: their catalog entries
+    (and decisions) would be lost at the next scan. Add the folder as a root first."""
+
+
 class CatalogError(PhotoOrgError):
     """The catalog cannot be opened or written (damaged, read-only, newer version)."""
 

@@ -17,7 +17,6 @@ import contextlib
 import logging
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,8 +29,6 @@ from photoorg.ml.spec import ModelSpec
 log = logging.getLogger(__name__)
 
 SAFE_WEIGHTS = weights.SAFE_WEIGHTS
-OPEN_CLIP_SAFE_ALT = "open_clip_pytorch_model.safetensors"
-PICKLED_WEIGHTS = (".bin", ".pth", ".pt", ".ckpt")
 TEXT_BATCH = 256
 TEXT_CACHE_SIZE = 4096
 
@@ -52,35 +49,6 @@ def choose_device(preference: str = "auto") -> torch.device:
     if preference not in ("cpu", "cuda", "mps"):
         raise ModelError(f"unknown device {preference!r}: use auto, cpu, cuda or mps")
     return torch.device(preference)
-
-
-def _check_local_dir(folder: Path) -> None:
-    if not folder.is_dir():
-        raise ModelError(f"model folder not found: {folder}")
-    if not (folder / "open_clip_config.json").is_file():
-        raise ModelError(
-            f"{folder} is not an open_clip model folder: open_clip_config.json is missing"
-        )
-    if (folder / SAFE_WEIGHTS).is_file() or (folder / OPEN_CLIP_SAFE_ALT).is_file():
-        return  # open_clip's first two choices: nothing pickled is ever looked at
-    pickled = [p.name for p in folder.iterdir() if p.suffix in PICKLED_WEIGHTS]
-    if pickled and any(folder.glob("*.safetensors")):
-        # open_clip ranks open_clip_pytorch_model.bin above model.safetensors, and any
-        # known .bin name above an unknown .safetensors name: it would unpickle the .bin.
-        raise ModelError(
-            f"{folder} holds both .safetensors and pickled weights ({', '.join(sorted(pickled))}); "
-            f"name the safetensors file {SAFE_WEIGHTS} or remove the pickled files"
-        )
-    if any(folder.glob("*.safetensors")):
-        return
-    if pickled:
-        # torch.load(weights_only=True) refuses code, but a weights file that needs
-        # unpickling is still more attack surface than we accept for a folder of photos.
-        raise ModelError(
-            f"{folder} holds only pickled weights; convert them to {SAFE_WEIGHTS} "
-            "(safetensors cannot run code when loaded)"
-        )
-    raise ModelError(f"no weights in {folder}: {SAFE_WEIGHTS} is missing")
 
 
 def _missing_weights_message(spec: ModelSpec, exc: BaseException) -> str:
@@ -134,7 +102,7 @@ class ClipModel:
         spec = ModelSpec.parse(name)
         torch_device = choose_device(device)
         if spec.local_dir is not None:
-            _check_local_dir(spec.local_dir)
+            weights.check_local_dir(spec.local_dir)
             model_name, pretrained = spec.id, None
         elif spec.hub_repo is not None:
             model_name, pretrained = spec.id, None

@@ -13,12 +13,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from photoorg.errors import Cancelled, ModelError
 from photoorg.ml.spec import ModelSpec
 
 CONFIG_FILE = "open_clip_config.json"
 SAFE_WEIGHTS = "open_clip_model.safetensors"
+OPEN_CLIP_SAFE_ALT = "open_clip_pytorch_model.safetensors"
+PICKLED_SUFFIXES = (".bin", ".pth", ".pt", ".ckpt")
 PICKLED_WEIGHTS = "open_clip_pytorch_model.bin"
 
 ByteProgress = Callable[[int, int], None]
@@ -180,3 +183,34 @@ def _progress_bar(progress: ByteProgress, cancelled: Callable[[], bool]) -> type
             return None
 
     return Bar
+
+
+def check_local_dir(folder: Path) -> None:
+    """A ModelError saying what is wrong unless ``folder`` is a usable open_clip model
+    folder (no torch needed: the window checks a chosen folder before using it)."""
+    if not folder.is_dir():
+        raise ModelError(f"model folder not found: {folder}")
+    if not (folder / "open_clip_config.json").is_file():
+        raise ModelError(
+            f"{folder} is not an open_clip model folder: open_clip_config.json is missing"
+        )
+    if (folder / SAFE_WEIGHTS).is_file() or (folder / OPEN_CLIP_SAFE_ALT).is_file():
+        return  # open_clip's first two choices: nothing pickled is ever looked at
+    pickled = [p.name for p in folder.iterdir() if p.suffix in PICKLED_SUFFIXES]
+    if pickled and any(folder.glob("*.safetensors")):
+        # open_clip ranks open_clip_pytorch_model.bin above model.safetensors, and any
+        # known .bin name above an unknown .safetensors name: it would unpickle the .bin.
+        raise ModelError(
+            f"{folder} holds both .safetensors and pickled weights ({', '.join(sorted(pickled))}); "
+            f"name the safetensors file {SAFE_WEIGHTS} or remove the pickled files"
+        )
+    if any(folder.glob("*.safetensors")):
+        return
+    if pickled:
+        # torch.load(weights_only=True) refuses code, but a weights file that needs
+        # unpickling is still more attack surface than we accept for a folder of photos.
+        raise ModelError(
+            f"{folder} holds only pickled weights; convert them to {SAFE_WEIGHTS} "
+            "(safetensors cannot run code when loaded)"
+        )
+    raise ModelError(f"no weights in {folder}: {SAFE_WEIGHTS} is missing")

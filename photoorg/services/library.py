@@ -20,7 +20,12 @@ from photoorg.config import PRECISIONS, Paths, default_model, resolve_home
 from photoorg.errors import CatalogDamagedError, CatalogError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query
-from photoorg.services.indexing.pipeline import MODEL_SETTING, run_index
+from photoorg.services.indexing.pipeline import (
+    MODEL_SETTING,
+    pending_encoding,
+    run_encoding,
+    run_index,
+)
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.places import place_json
 from photoorg.services.query_vectors import QueryVectors
@@ -37,6 +42,7 @@ TEXT_TOWERS = "text-towers"
 
 if TYPE_CHECKING:
     from photoorg.services.albums import Albums
+    from photoorg.services.file_moves import MoveReport
     from photoorg.services.people_service import People
     from photoorg.services.places import Places
     from photoorg.services.tagging.service import Tagging
@@ -149,10 +155,20 @@ class Library:
             lambda: token.cancelled,
         )
 
-    def set_model(self, name: str) -> None:
-        """Use ``name`` from now on (the catalog keeps its own until it is re-encoded)."""
-        self._spec_id(name)  # validate early
-        self._model_name = name
+    def set_model(self, name: str | None) -> None:
+        """Use ``name`` from now on (the catalog keeps its own until it is re-encoded);
+        None or "" goes back to the catalog's model, else the default."""
+        if name:
+            self._spec_id(name)  # validate early
+        self._model_name = name or None
+
+    def set_device(self, device: str) -> None:
+        """Run the model on ``device`` from now on: the loaded one is let go, and the next
+        ``model()`` loads it there (a running job keeps the model it holds)."""
+        with self._model_lock:
+            if device != self.device:
+                self.device = device
+                self._model, self._keeper, self._queries = None, None, None
 
     def set_precision(self, name: str) -> None:
         """Index at ``name`` from now on (auto, fp32, fp16, bf16, int8)."""
@@ -335,6 +351,23 @@ class Library:
         with self._model_lock:
             self._keeper = None  # the index is brought in step at the next search
         return summary
+
+    def move_photos(self, photo_ids: Sequence[int], folder: str | os.PathLike[str]) -> MoveReport:
+        """Move photos' files into ``folder`` (inside a root), keeping ids and decisions
+        (``services.file_moves``; ``OutsideLibraryError`` for a folder under no root)."""
+        from photoorg.services.file_moves import move_photos
+
+        return move_photos(self, photo_ids, folder)
+
+    def pending_encoding(self) -> int:
+        """How many online photos have no vector from the current model yet."""
+        return pending_encoding(self)
+
+    def encode_pending(
+        self, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+    ) -> dict[str, Any]:
+        """Encode the photos that wait for the model (no scan); resumable like ``index``."""
+        return run_encoding(self, progress=progress, cancel=cancel)
 
     # -- reading the catalog ------------------------------------------------------------------
 

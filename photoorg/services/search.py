@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from photoorg.errors import PhotoOrgError, UsageError
+from photoorg.errors import NotEncodedError, PhotoOrgError, UsageError
 from photoorg.model.hits import Hit
 from photoorg.model.query import Filters, Query, Term
 from photoorg.services.text_fusion import fuse, text_strength
@@ -123,7 +123,7 @@ class Searcher:
         excluded = set(exclude) | self._example_ids(parsed.terms)
         index = self.library._index_keeper().index()
         if len(index) == 0:
-            raise UsageError("nothing is encoded yet: run photoorg index PATH first")
+            raise NotEncodedError("nothing is encoded yet: run photoorg index PATH first")
         k = min(len(index), max(limit * 4, 200) + len(excluded))
         ids, scores = index.search(query_vector, k, allowed=allowed)
         ids, scores = ids[0], scores[0]

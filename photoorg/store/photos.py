@@ -145,6 +145,14 @@ def update_photo(db: Database, photo_id: int, root_id: int, record: PhotoRecord)
     db.execute(f"UPDATE photos SET {assignments} WHERE id = ?", [*row.values(), photo_id])
 
 
+def move_photo(db: Database, photo_id: int, root_id: int, path: str, folder: str) -> None:
+    """A file moved by PhotoOrg itself: same photo (id, tags, albums), new place."""
+    db.execute(
+        "UPDATE photos SET path = ?, folder = ?, root_id = ?, offline = 0 WHERE id = ?",
+        [path, folder, root_id, photo_id],
+    )
+
+
 def forget_content(db: Database, photo_id: int) -> None:
     """A file's pixels changed: its embeddings and automatic tags no longer describe it."""
     db.execute("DELETE FROM embeddings WHERE photo_id = ?", [photo_id])

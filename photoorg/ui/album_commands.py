@@ -46,9 +46,9 @@ class AlbumCommands(CommandBase):
             create,
             lambda added: (
                 self._message(
-                    translate("AlbumCommands", "Album “{0}” created with {1} photos").format(
-                        name, added
-                    )
+                    translate(
+                        "AlbumCommands", "Album “{0}” created with %n photo(s)", "", added
+                    ).format(name)
                 ),
                 self.ctx.changed.emit(),
             ),
@@ -62,7 +62,7 @@ class AlbumCommands(CommandBase):
             lambda lib: lib.albums.add(name, ids),
             lambda added: (
                 self._message(
-                    translate("AlbumCommands", "Added {0} photos to “{1}”").format(added, name)
+                    translate("AlbumCommands", "Added %n photo(s) to “{0}”", "", added).format(name)
                 ),
                 self.ctx.changed.emit(),
             ),
@@ -79,9 +79,9 @@ class AlbumCommands(CommandBase):
             lambda lib: lib.albums.remove(scope.value, ids),
             lambda removed: (
                 self._message(
-                    translate("AlbumCommands", "Removed {0} photos from “{1}”").format(
-                        removed, scope.value
-                    )
+                    translate(
+                        "AlbumCommands", "Removed %n photo(s) from “{0}”", "", removed
+                    ).format(scope.value)
                 ),
                 self.ctx.changed.emit(),
                 self.window.browser.refresh(),

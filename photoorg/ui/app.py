@@ -14,6 +14,7 @@ exposed, then quits.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -147,5 +148,11 @@ def main(argv: list[str] | None = None) -> int:
         handle.installEventFilter(watcher)
     QTimer.singleShot(0, window.start)  # open the catalog once the window has painted
     code = app.exec()
-    window.shutdown()
+    if not window.shutdown():
+        # A job that cannot be interrupted (loading the model) outlived the wait: leave
+        # without waiting for it (SQLite rolls back what it had not committed) rather than
+        # hang, or abort in Qt's thread clean-up.
+        logging.getLogger(__name__).warning("leaving with a job still running")
+        logging.shutdown()
+        os._exit(code)
     return code

@@ -15,7 +15,9 @@ def label_entries(lib: Any) -> list[LabelEntry]:
     tagging = lib.tagging
     counts = tagging.label_counts()
     return [
-        LabelEntry(label.name, label.parent, int(counts.get(label.name, 0)))
+        LabelEntry(
+            label.name, label.parent, int(counts.get(label.name, 0)), keyword=not label.enabled
+        )
         for label in tagging.labels()
     ]
 
@@ -58,7 +60,7 @@ class LibraryOverview:
 
 
 def load_overview(lib) -> LibraryOverview:
-    """Worker side."""
+    """Worker side: everything the sidebar and the status bar show."""
     return LibraryOverview(
         roots=[(r.path, r.online) for r in lib.roots()],
         folders=lib.folders(),

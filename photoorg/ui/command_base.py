@@ -21,6 +21,7 @@ class CommandBase:
         self.duplicates_dialog = None
         self.people_dialog = None
         self.label_editor = None
+        self.problems_dialog = None
 
     # -- helpers --------------------------------------------------------------------------------
 

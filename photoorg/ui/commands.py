@@ -2,8 +2,9 @@
 
 Each command collects what it needs on the GUI thread (selected ids and paths, a folder
 from a dialog), then hands plain data to a worker through the context. The label and
-album menus show once a library is open. Album and label commands are in
-``album_commands`` and ``label_commands``, the helpers they share in ``command_base``.
+album menus show once a library is open. File, album and label commands are in
+``file_commands``, ``album_commands`` and ``label_commands``; the helpers they share in
+``command_base``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox
+from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox
 
 from photoorg import __version__
 from photoorg.ui.album_commands import AlbumCommands
-from photoorg.ui.file_actions import (
-    copy_files,
-    export_jpegs,
-    open_in_viewer,
-    reveal_in_file_manager,
-)
+from photoorg.ui.file_commands import FileCommands
 from photoorg.ui.label_commands import LabelCommands
 from photoorg.ui.text import literal
 from photoorg.ui.widgets.sidebar import Scope
@@ -43,8 +39,8 @@ if TYPE_CHECKING:
     pass
 
 
-class Commands(AlbumCommands, LabelCommands):
-    """Every menu command of the main window (albums and labels in their own mixins)."""
+class Commands(FileCommands, AlbumCommands, LabelCommands):
+    """Every menu command of the main window (files, albums and labels in their own mixins)."""
 
     # -- menus --------------------------------------------------------------------------------
 
@@ -123,6 +119,7 @@ class Commands(AlbumCommands, LabelCommands):
         self._action(
             view, "people", translate("Commands", "&People…"), self.open_people, "Ctrl+Shift+P"
         )
+        self._action(view, "problems", translate("Commands", "&Problems…"), self.open_problems)
 
         photos = bar.addMenu(translate("Commands", "&Photos"))
         self._action(
@@ -229,6 +226,8 @@ class Commands(AlbumCommands, LabelCommands):
         self.albums_menu.menuAction().setVisible(opened)
         self.album_menu.menuAction().setVisible(opened)
         self.actions["remove_from_album"].setVisible(opened)
+        # Only an album's own photos can leave it (not a smart album's: its query picks them).
+        self.actions["remove_from_album"].setEnabled(self.window.browser.scope.kind == "album")
         self.actions["sidecars"].setVisible(opened)
 
     def scope_menu(self, scope: Scope, position: QPoint) -> None:
@@ -256,94 +255,6 @@ class Commands(AlbumCommands, LabelCommands):
 
     # -- files ------------------------------------------------------------------------------------
 
-    def open_path(self, path: str) -> None:
-        if not open_in_viewer(path):
-            self._message(translate("Commands", "No application opened {0}").format(path))
-
-    def reveal_path(self, path: str) -> None:
-        try:
-            reveal_in_file_manager(path)
-        except OSError as exc:
-            self._message(translate("Commands", "Could not open the file manager: {0}").format(exc))
-
-    def open_selected(self) -> None:
-        for path in self._selection()[1][:10]:  # a stray Ctrl+A must not open 10,000 windows
-            self.open_path(path)
-
-    def reveal_selected(self) -> None:
-        paths = self._selection()[1]
-        if paths:
-            self.reveal_path(paths[0])
-
-    def similar_selected(self) -> None:
-        ids = self._selection()[0]
-        if ids:
-            self.window.show_grid()
-            self.window.browser.search_bar.set_text(" + ".join(f"photo:{i}" for i in ids[:8]))
-
-    def transfer_selected(self, *, move: bool, folder: str | None = None) -> None:
-        paths = self._selection()[1]
-        if not paths:
-            self._message(translate("Commands", "Select photos first."))
-            return
-        folder = folder or QFileDialog.getExistingDirectory(
-            self.window,
-            translate("Commands", "Move photos to")
-            if move
-            else translate("Commands", "Copy photos to"),
-        )
-        if not folder:
-            return
-
-        def done(report) -> None:
-            self._message(report.summary("Moved" if move else "Copied"))
-            if move:
-                self.window.rescan()  # the catalog learns the new places (same ids)
-
-        self.ctx.runner.run_task(
-            lambda: copy_files(paths, folder, move=move),
-            done,
-            self._failed(translate("Commands", "Copying failed")),
-        )
-
-    def export_selected(self, folder: str | None = None) -> None:
-        ids, paths = self._selection()
-        if not ids:
-            self._message(translate("Commands", "Select photos first."))
-            return
-        folder = folder or QFileDialog.getExistingDirectory(
-            self.window, translate("Commands", "Export photos to")
-        )
-        if not folder:
-            return
-        photos = list(zip(ids, paths, strict=True))
-        self.ctx.call(
-            lambda lib: export_jpegs(lambda i: lib.preview(i, 2048), photos, folder),
-            lambda report: self._message(report.summary("Exported")),
-            self._failed(translate("Commands", "Export failed")),
-        )
-
-    def write_sidecars(self) -> None:
-        ids = self._selection()[0]
-        if not ids:
-            self._message(translate("Commands", "Select photos first."))
-            return
-
-        def export(lib) -> tuple[int, list[tuple[str, str]]]:
-            errors: list[tuple[str, str]] = []
-            written = lib.tagging.export_xmp(ids, errors=errors)
-            written += lib.people.write_regions(ids, errors=errors)  # named faces
-            return written, errors
-
-        def done(result: tuple[int, list[tuple[str, str]]]) -> None:
-            written, errors = result
-            text = QCoreApplication.translate("Commands", "Wrote %n XMP sidecar(s)", None, written)
-            if errors:
-                text += f"; {len(errors)} failed ({errors[0][0]}: {errors[0][1]})"
-            self._message(text)
-
-        self.ctx.call(export, done, self._failed(translate("Commands", "Writing sidecars failed")))
-
     # -- view -------------------------------------------------------------------------------------
 
     def resize_thumbnails(self, step: int) -> None:
@@ -359,7 +270,13 @@ class Commands(AlbumCommands, LabelCommands):
         roots = [path for path, _online in w.overview.roots] if w.overview else []
         policy = w.overview.text_reading if w.overview else "likely"
         dialog = SettingsDialog(w.settings, roots, str(self.ctx.home or ""), w, policy)
-        dialog.add_root_requested.connect(w.add_folder)
+        dialog.add_root_requested.connect(lambda: dialog.add_root(w.add_folder()))
+
+        def refresh_roots() -> None:  # the list follows the catalog while the dialog is open
+            dialog.set_roots([path for path, _online in w.overview.roots] if w.overview else [])
+
+        w.overview_loaded.connect(refresh_roots)
+        dialog.finished.connect(lambda _result: w.overview_loaded.disconnect(refresh_roots))
         dialog.remove_root_requested.connect(lambda path: self.remove_root(path, dialog))
         dialog.accepted.connect(lambda: w.apply_settings(dialog.values()))
         dialog.accepted.connect(lambda: self._set_text_reading(dialog.text_reading_value()))
@@ -409,6 +326,17 @@ class Commands(AlbumCommands, LabelCommands):
         self.people_dialog.raise_()
         self.people_dialog.reload()
         return self.people_dialog
+
+    def open_problems(self):
+        from photoorg.ui.dialogs.problems import ProblemsDialog
+
+        if self.problems_dialog is None:
+            self.problems_dialog = ProblemsDialog(self.ctx, self.window)
+            self.problems_dialog.reveal_requested.connect(self.reveal_path)
+        self.problems_dialog.show()
+        self.problems_dialog.raise_()
+        self.problems_dialog.reload()
+        return self.problems_dialog
 
     def open_duplicates(self):
         from photoorg.ui.dialogs.duplicates import DuplicatesDialog

@@ -136,13 +136,21 @@ class LibraryContext(QObject):
         self._start_loading(switch_to=None)
 
     def set_model(self, spec: str) -> None:
-        """Switch model (validated and loaded on a worker; ``model_ready`` follows)."""
-        self.model_spec = spec
+        """Switch model (validated and loaded on a worker; ``model_ready`` follows);
+        "" goes back to the catalog's model, else the default."""
+        self.model_spec = spec or None
         if self.library is None:
             return
         self._start_loading(switch_to=spec)
 
-    def _start_loading(self, switch_to: str | None) -> None:
+    def set_device(self, device: str) -> None:
+        """Load the model again on ``device`` (``model_ready`` follows)."""
+        self.device = device
+        if self.library is None:
+            return
+        self._start_loading(switch_to=None, device=device)
+
+    def _start_loading(self, switch_to: str | None, device: str | None = None) -> None:
         self._model_loading = True
         self.model_error = None
         self.model_loading.emit()
@@ -150,6 +158,8 @@ class LibraryContext(QObject):
         progress = self._download_relay.callback()
 
         def fetch_and_load(lib: Library) -> str:
+            if device is not None:
+                lib.set_device(device)
             if switch_to is not None:
                 lib.set_model(switch_to)
             # Weights not on this computer: fetched first, with progress and a cancel.

@@ -19,6 +19,8 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
+from photoorg.services.file_moves import free_name
+
 EXPORT_SIZE = 2048
 """Longest side of exported JPEGs: large enough to view or share, small enough to mail."""
 
@@ -51,17 +53,6 @@ def reveal_in_file_manager(path: str, run: Callable[[list[str]], object] | None 
     )
 
 
-def free_name(folder: Path, name: str) -> Path:
-    """``folder / name``, or ``name (2).ext`` ... if that is taken."""
-    target = folder / name
-    stem, suffix = os.path.splitext(name)
-    n = 2
-    while target.exists():
-        target = folder / f"{stem} ({n}){suffix}"
-        n += 1
-    return target
-
-
 @dataclass
 class TransferReport:
     done: list[str] = field(default_factory=list)  # target paths
@@ -75,7 +66,9 @@ class TransferReport:
 
 
 def copy_files(paths: Sequence[str], folder: str, *, move: bool = False) -> TransferReport:
-    """Worker side: copy (or move) files into ``folder``, never overwriting."""
+    """Worker side: copy (or move) files into ``folder``, never overwriting. Only the
+    duplicates dialog moves this way (copies taken out of the library); Move to Folder
+    goes through ``Library.move_photos``, which keeps the photos' catalog entries."""
     target_folder = Path(folder)
     report = TransferReport()
     for source in paths:

@@ -3,7 +3,9 @@
 ``IndexingController`` runs ``Library.index`` on a worker with a ``CancelToken`` and a
 progress callback relayed to the GUI thread. Folders asked for while a job runs are
 queued and indexed right after it, so a folder watcher or an impatient user never
-starts two writers. ``IndexProgress`` is the status-bar strip that shows it.
+starts two writers. ``resume_encoding`` encodes photos left without a vector (a quit
+mid-way, a first run without the model, a new model) as a job of the same queue.
+``IndexProgress`` is the status-bar strip that shows it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
-from photoorg.errors import Cancelled
+from photoorg.errors import Cancelled, ModelError
 from photoorg.services.jobs import CancelToken
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.runner import ProgressRelay
@@ -43,6 +45,7 @@ class IndexingController(QObject):
     cancelled = Signal()
     failed = Signal(str)
     model_missing = Signal(str)  # indexed without encoding because the model would not load
+    stopped = Signal()  # a job ended, however it ended
 
     ARRIVAL_INTERVAL = 1.5
     """Seconds between grid refreshes while photos stream in."""
@@ -52,6 +55,8 @@ class IndexingController(QObject):
         self._ctx = ctx
         self._token: CancelToken | None = None
         self._queued: list[str] | None = None  # None: nothing queued; []: every root
+        self._resume_queued = False
+        self.resuming = False  # the running job encodes waiting photos (no scan)
         self._relay = ProgressRelay(parent=self)
         self._relay.progressed.connect(self._on_progress)
         self._last_arrival = 0.0
@@ -73,21 +78,39 @@ class IndexingController(QObject):
             return
         self._start(folders)
 
+    def resume_encoding(self) -> None:
+        """Encode the photos that wait for the model, after the running job if any."""
+        if self.running:
+            self._resume_queued = True
+            return
+        token = self._ctx.cancel_token()
+        progress = self._relay.callback()
+
+        def encode(lib) -> dict[str, Any] | None:
+            if not lib.pending_encoding():
+                return None  # nothing waits: say nothing
+            return lib.encode_pending(progress=progress, cancel=token)
+
+        self._begin(token, encode, resuming=True)
+
     def cancel(self) -> None:
         self._queued = None
+        self._resume_queued = False
         if self._token is not None:
             self._token.cancel()
 
     def _start(self, folders: list[str]) -> None:
         token = self._ctx.cancel_token()
         progress = self._relay.callback()
-        started = self._ctx.call(
-            lambda lib: lib.index(folders, faces=True, progress=progress, cancel=token),
-            self._on_done,
-            self._on_error,
+        self._begin(
+            token, lambda lib: lib.index(folders, faces=True, progress=progress, cancel=token)
         )
+
+    def _begin(self, token: CancelToken, job, *, resuming: bool = False) -> None:
+        started = self._ctx.call(job, self._on_done, self._on_error)
         if started:
             self._token = token
+            self.resuming = resuming
             self._last_arrival = time.monotonic()
             self.started.emit()
 
@@ -100,20 +123,27 @@ class IndexingController(QObject):
             self._last_arrival = now
             self.photos_arrived.emit()
 
-    def _on_done(self, summary: dict[str, Any]) -> None:
+    def _on_done(self, summary: dict[str, Any] | None) -> None:
         self._token = None
-        if summary.get("model_error"):
-            # Catalogued without the model: the photos wait to be encoded.
-            self.model_missing.emit(summary["model_error"])
-        self.finished.emit(summary)
-        self._ctx.changed.emit()
+        self.resuming = False
+        if summary is not None:
+            if summary.get("model_error"):
+                # Catalogued without the model: the photos wait to be encoded.
+                self.model_missing.emit(summary["model_error"])
+            self.finished.emit(summary)
+            self._ctx.changed.emit()
+        self.stopped.emit()
         self._next()
 
     def _on_error(self, exc: BaseException) -> None:
         self._token = None
+        resuming, self.resuming = self.resuming, False
+        self.stopped.emit()
         if isinstance(exc, Cancelled):
             self.cancelled.emit()
             self._ctx.changed.emit()
+        elif isinstance(exc, ModelError) and resuming:
+            self.model_missing.emit(str(exc))
         else:
             self.failed.emit(str(exc))
             self._ctx.changed.emit()
@@ -123,6 +153,9 @@ class IndexingController(QObject):
         queued, self._queued = self._queued, None
         if queued is not None:
             self._start(queued)
+        elif self._resume_queued:
+            self._resume_queued = False
+            self.resume_encoding()
 
 
 class IndexProgress(QWidget):
@@ -155,6 +188,8 @@ class IndexProgress(QWidget):
         self.hide()
 
     def _on_started(self) -> None:
+        if self._controller.resuming:
+            return  # the window's banner shows a resume
         self._phase = ""
         self.label.setText(translate("IndexProgress", "Starting…"))
         self.bar.setRange(0, 0)

@@ -49,8 +49,10 @@ class LabelCommands(CommandBase):
                 return
         where = {scope.kind: scope.value}  # folder=... or album=...
 
+        token = self.ctx.cancel_token()  # closing the window stops the re-tag
+
         def apply(lib) -> int:
-            return lib.tagging.confirm_all(label, **where)
+            return lib.tagging.confirm_all(label, **where, cancel=token)
 
         self.ctx.call(
             apply,

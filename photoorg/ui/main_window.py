@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from photoorg.ui.widgets.browser import BrowserPage
 from photoorg.ui.widgets.map_view import MapView
 from photoorg.ui.widgets.photo_view import PhotoView
 from photoorg.ui.widgets.sidebar import ALL, Scope, Sidebar
+from photoorg.ui.window_indexing import WindowIndexing
 
 translate = QCoreApplication.translate
 
@@ -43,9 +43,13 @@ log = logging.getLogger(__name__)
 
 MODEL_LOAD_DELAY_MS = 300
 COVERS_ASKED = 60
+SIDEBAR_MIN_WIDTH = 170
+SHUTDOWN_WAIT_MS = 10_000
+"""How long closing waits for running jobs (cancelled first; loading the model cannot
+be): past it the catalog is left open, never closed under a worker, and the app exits."""
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowIndexing, QMainWindow):
     overview_loaded = Signal()
 
     def __init__(self, ctx: LibraryContext, store: QSettings, settings: AppSettings) -> None:
@@ -71,11 +75,14 @@ class MainWindow(QMainWindow):
         self.map_view = MapView(self)
         self.pages.addWidget(self.map_view)
         self.banner = Banner(self)
+        self.encoding_banner = Banner(self)  # "Encoding 1,234 photos that wait…", Cancel
+        self.encoding_banner.setObjectName("encodingBanner")
         main = QWidget(self)
         main_layout = QVBoxLayout(main)
         main_layout.setContentsMargins(0, 0, 0, 0)
         main_layout.setSpacing(0)
         main_layout.addWidget(self.banner)
+        main_layout.addWidget(self.encoding_banner)
         main_layout.addWidget(self.pages, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -83,14 +90,23 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(main)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 960])
+        self.splitter.setCollapsible(0, False)
         self.splitter.setCollapsible(1, False)
+        self.sidebar.setMinimumWidth(SIDEBAR_MIN_WIDTH)  # names stay readable at 800×600
         self.setCentralWidget(self.splitter)
 
         self.indexing = IndexingController(ctx, self)
         self.progress = IndexProgress(self.indexing, self)
         self.status_text = plain_label("", self, object_name="statusText")
         self.model_status = plain_label("", self, object_name="modelStatus")
+        self.problems_button = QPushButton("", self)  # "5 unreadable files": opens Problems
+        self.problems_button.setObjectName("problemsButton")
+        self.problems_button.setFlat(True)
+        self.problems_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.problems_button.setToolTip("Show the files that could not be read, and why")
+        self.problems_button.hide()
         self.statusBar().addWidget(self.status_text, 1)
+        self.statusBar().addWidget(self.problems_button)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.model_status)
         self.watcher = FolderWatcher(self)
@@ -135,17 +151,18 @@ class MainWindow(QMainWindow):
         self.photo_view.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.indexing.photos_arrived.connect(self._on_photos_arrived)
         self.indexing.finished.connect(self._on_index_finished)
-        self.indexing.cancelled.connect(
-            lambda: self.statusBar().showMessage(
-                translate("MainWindow", "Indexing stopped; everything read so far is kept."), 8000
-            )
-        )
+        self.indexing.cancelled.connect(self._on_index_cancelled)
         self.indexing.failed.connect(
             lambda message: self.statusBar().showMessage(
                 translate("MainWindow", "Indexing failed: {0}").format(message), 12000
             )
         )
         self.indexing.model_missing.connect(self._on_model_failed)
+        self.indexing.progressed.connect(self._on_index_progress)
+        self.indexing.stopped.connect(self.encoding_banner.hide)
+        self.encoding_banner.cancel_button.clicked.connect(self.indexing.cancel)
+        self.browser.encoding_needed.connect(self._resume_encoding)
+        self.problems_button.clicked.connect(self.commands.open_problems)
         self.watcher.rescan_needed.connect(self._on_folders_changed)
         self.banner.action_button.clicked.connect(self.choose_model_folder)
         self.banner.retry_button.clicked.connect(self.ctx.load_model)
@@ -234,6 +251,9 @@ class MainWindow(QMainWindow):
 
     def _on_model_ready(self, model_id: str) -> None:
         self.banner.hide()
+        # At start-up, after a model change or once the weights arrived: photos left
+        # without a vector (a quit mid-way, a first run offline) are encoded now.
+        self._resume_encoding()
         name = model_id.removeprefix("local-dir:")
         self.model_status.setText(
             translate("MainWindow", "Model: {0}").format(
@@ -269,19 +289,21 @@ class MainWindow(QMainWindow):
             self.ctx.precision = new.precision  # a catalog opened later
             if library is not None:
                 library.set_precision(new.precision)  # read when the next indexing starts
-        if new.model and new.model != old.model:
-            self.ctx.set_model(new.model)
+        if new.model != old.model:
+            self.ctx.set_model(new.model)  # "" (cleared): the catalog's model, else the default
         if new.device != old.device:
-            self.statusBar().showMessage(
-                translate("MainWindow", "The new device is used from the next start."), 8000
-            )
+            self.ctx.set_device(new.device)  # the model is loaded again there, now
 
     # -- grid and photo view -------------------------------------------------------------------
 
     def _on_scope_changed(self, scope: Scope) -> None:
         self.show_grid()
+        # A sidebar choice replaces what was typed: text left in the field would narrow
+        # the new scope out of sight (a folder AND an old query often gives 0 photos).
+        self.browser.search_bar.set_text("", search=False)
         self.browser.set_scope(scope)
         self.commands.show_dominant_labels(scope)
+        self.commands.update_menus()
 
     def _on_results(self, count: int, description: str) -> None:
         self._update_status()
@@ -302,11 +324,11 @@ class MainWindow(QMainWindow):
             parts.append(
                 translate("MainWindow", "{0:,} in the library").format(status.get("online", 0))
             )
-            if status.get("errors"):
-                errors = status["errors"]
-                parts.append(
-                    QCoreApplication.translate("MainWindow", "%n unreadable file(s)", None, errors)
-                )
+            errors = status.get("errors", 0)
+            self.problems_button.setText(
+                translate("MainWindow", "%n unreadable file(s)", None, errors) if errors else ""
+            )
+            self.problems_button.setVisible(bool(errors))
         self.status_text.setText(join_nonempty(parts))
 
     def show_photo_at(self, row: int) -> None:
@@ -349,9 +371,28 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.show_photo_at(max(0, min(self.browser.model.rowCount() - 1, row + step)))
 
-    def find_similar(self, photo_id: int) -> None:
+    def find_similar(self, photo_ids: int | list[int]) -> None:
+        """Show photos like these, headed by their names (not a ``photo:ID`` query)."""
+        ids = [photo_ids] if isinstance(photo_ids, int) else list(photo_ids)[:8]
+        if not ids:
+            return
         self.show_grid()
-        self.browser.search_bar.set_text(f"photo:{photo_id}")
+        names = [self._photo_name(i) for i in ids]
+        extra = len(names) - 1
+        more = translate("MainWindow", " and %n more photo(s)", "", extra) if extra else ""
+        self.browser.search_bar.set_text("", search=False)
+        self.browser.set_scope(
+            Scope("similar", names[0] + more, " + ".join(f"photo:{i}" for i in ids))
+        )
+        self.commands.update_menus()
+
+    def _photo_name(self, photo_id: int) -> str:
+        row = self.browser.model.row_of(photo_id)
+        if row is not None:
+            return self.browser.model.name(row)
+        if self.photo_view.photo_id == photo_id and self.photo_view.info.get("path"):
+            return Path(self.photo_view.info["path"]).name
+        return f"photo {photo_id}"
 
     def focus_search(self) -> None:
         self.show_grid()
@@ -360,40 +401,14 @@ class MainWindow(QMainWindow):
 
     # -- indexing ------------------------------------------------------------------------------
 
-    def add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, translate("MainWindow", "Add a photo folder")
-        )
-        if folder:
-            self.indexing.index([folder])
-
-    def rescan(self) -> None:
-        self.indexing.index([])
-
-    def _on_photos_arrived(self) -> None:
-        # New photos are committed as they are read: show them (listings only: a search
-        # waits for the index to be brought up to date at the end).
-        if not self.browser.search_bar.text and not self.browser.busy:
-            self.browser.refresh()
-        self.refresh_overview()
-
-    def _on_index_finished(self, summary: dict[str, Any]) -> None:
-        keys = ("added", "updated", "moved", "removed", "errors")
-        done = ", ".join(f"{summary[k]} {k}" for k in keys if summary.get(k))
-        self.statusBar().showMessage(
-            translate("MainWindow", "Indexing finished: {0}").format(done or "no changes"), 8000
-        )
-        self.browser.refresh()
-        if self.ctx.model_id is None and summary.get("encoded"):
-            self.ctx.load_model()
-
-    def _on_folders_changed(self, folders: list[str]) -> None:
-        if not self._closing:
-            self.indexing.index([])
-
-    # -- state and shutdown ---------------------------------------------------------------------
-
     def _restore_state(self) -> None:
+        sort = self.browser.search_bar.sort
+        index = sort.findData(self.store.value("view/sort", "relevance"))
+        if index >= 0:
+            sort.setCurrentIndex(index)
+        self.browser.search_bar.sort_changed.connect(
+            lambda mode: self.store.setValue("view/sort", mode)
+        )
         geometry = self.store.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -414,14 +429,15 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
-        """Stop indexing, wait for every worker, close the catalog. Safe to call twice."""
+    def shutdown(self, wait_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Cancel every job, wait for the workers (briefly, the window gone and events
+        flowing), close the catalog. False if a worker still ran after ``wait_ms``.
+        Safe to call twice."""
         if self._closing:
-            return
+            return self.ctx.library is None
         self._closing = True
         self._save_state()
         self.watcher.stop()
-        if self.indexing.running:
-            self.statusBar().showMessage(translate("MainWindow", "Stopping indexing…"))
         self.indexing.cancel()
-        self.ctx.close()
+        self.hide()  # the person is done: the window goes at once, whatever still runs
+        return self.ctx.close(wait_ms)

@@ -116,6 +116,10 @@ class PhotoListModel(QStringListModel):
     def name(self, row: int) -> str:
         return self._rows.names[row]
 
+    def date_text(self, row: int) -> str:
+        """'2019-07-14 16:02' from the photo's date (taken, else the file's), or ''."""
+        return self._rows.taken[row][:16].replace("T", " ")
+
     def score(self, row: int) -> float | None:
         return self._rows.scores[row] if self._rows.scored else None
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from photoorg.services.jobs import CancelToken, Progress
 
@@ -131,22 +131,30 @@ class TaskRunner:
     def closed(self) -> bool:
         return self._closed
 
-    def wait(self, msecs: int = -1) -> bool:
-        """Block until every task has finished (tests and shutdown only)."""
+    def wait(self, msecs: int = -1, *, responsive: bool = False) -> bool:
+        """Block until every task has finished or ``msecs`` passed (tests and shutdown
+        only); ``responsive`` keeps the GUI's events flowing meanwhile (closing)."""
         deadline = None if msecs < 0 else time.monotonic() + msecs / 1000
         for pool in self._pools.values():
-            left = -1 if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
-            if not pool.waitForDone(left):
-                return False
+            while True:
+                left = -1 if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+                step = (50 if left < 0 else min(50, left)) if responsive else left
+                if pool.waitForDone(step):
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+                if responsive:
+                    QCoreApplication.processEvents()
         return True
 
     def shutdown(self, msecs: int = -1) -> bool:
-        """Stop delivering, drop queued tasks, and wait for the running ones."""
+        """Stop delivering, drop queued tasks, and wait for the running ones (at most
+        ``msecs``, the GUI's events flowing meanwhile). False if some still run."""
         self._closed = True
         self._dispatcher.closed = True
         for pool in self._pools.values():
             pool.clear()
-        return self.wait(msecs)
+        return self.wait(msecs, responsive=True)
 
 
 def _ignore(_value: object) -> None:

@@ -1,9 +1,33 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
   <context>
+    <name>AlbumCommands</name>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/album_commands.py" line="49" />
+      <source>Album “{0}” created with %n photo(s)</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/album_commands.py" line="65" />
+      <source>Added %n photo(s) to “{0}”</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/album_commands.py" line="82" />
+      <source>Removed %n photo(s) from “{0}”</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+  </context>
+  <context>
     <name>BrowserPage</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="211" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="221" />
       <source>%n best match(es)</source>
       <translation>
         <numerusform>%n best match</numerusform>
@@ -11,7 +35,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="215" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="225" />
       <source>%n photo(s)</source>
       <translation>
         <numerusform>%n photo</numerusform>
@@ -33,7 +57,7 @@
   <context>
     <name>Commands</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/commands.py" line="340" />
+      <location filename="../../photoorg/ui/commands.py" line="382" />
       <source>Wrote %n XMP sidecar(s)</source>
       <translation>
         <numerusform>Wrote %n XMP sidecar</numerusform>
@@ -44,7 +68,7 @@
   <context>
     <name>DuplicatesDialog</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="177" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="190" />
       <source>%n group(s) of exact copies</source>
       <translation>
         <numerusform>%n group of exact copies</numerusform>
@@ -55,7 +79,7 @@
   <context>
     <name>MainWindow</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="333" />
+      <location filename="../../photoorg/ui/main_window.py" line="320" />
       <source>%n photo(s) shown</source>
       <translation>
         <numerusform>%n photo shown</numerusform>
@@ -63,7 +87,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="344" />
+      <location filename="../../photoorg/ui/main_window.py" line="330" />
       <source>%n unreadable file(s)</source>
       <translation>
         <numerusform>%n unreadable file</numerusform>
@@ -71,11 +95,25 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="365" />
+      <location filename="../../photoorg/ui/main_window.py" line="352" />
       <source>%n photo(s) on the map</source>
       <translation>
         <numerusform>%n photo on the map</numerusform>
         <numerusform>%n photos on the map</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="383" />
+      <source> and %n more photo(s)</source>
+      <translation type="unfinished">
+        <numerusform />
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/window_indexing.py" line="31" />
+      <source>Encoding %n photo(s) that wait… {0:,} done; searching by description covers them as they are done.</source>
+      <translation type="unfinished">
+        <numerusform />
       </translation>
     </message>
   </context>
@@ -84,7 +122,7 @@
     <message numerus="yes">
       <location filename="../../photoorg/ui/dialogs/people.py" line="110" />
       <source>%n photo(s)</source>
-      <translation type="unfinished">
+      <translation>
         <numerusform>%n photo</numerusform>
       </translation>
     </message>

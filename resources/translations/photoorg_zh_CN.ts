@@ -18,19 +18,9 @@
       <translation>新相册的名称：</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/album_commands.py" line="49" />
-      <source>Album “{0}” created with {1} photos</source>
-      <translation>已创建相册“{0}”，含 {1} 张照片</translation>
-    </message>
-    <message>
       <location filename="../../photoorg/ui/album_commands.py" line="55" />
       <source>Could not create the album</source>
       <translation>无法创建相册</translation>
-    </message>
-    <message>
-      <location filename="../../photoorg/ui/album_commands.py" line="65" />
-      <source>Added {0} photos to “{1}”</source>
-      <translation>已将 {0} 张照片添加到“{1}”</translation>
     </message>
     <message>
       <location filename="../../photoorg/ui/album_commands.py" line="69" />
@@ -42,10 +32,26 @@
       <source>Select photos in an album first.</source>
       <translation>请先在相册中选择照片。</translation>
     </message>
-    <message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/album_commands.py" line="49" />
+      <source>Album “{0}” created with %n photo(s)</source>
+      <translation>
+        <numerusform>已创建相册“{0}”，含 %n 张照片</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/album_commands.py" line="65" />
+      <source>Added %n photo(s) to “{0}”</source>
+      <translation>
+        <numerusform>已将 %n 张照片加入“{0}”</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
       <location filename="../../photoorg/ui/album_commands.py" line="82" />
-      <source>Removed {0} photos from “{1}”</source>
-      <translation>已从“{1}”移除 {0} 张照片</translation>
+      <source>Removed %n photo(s) from “{0}”</source>
+      <translation>
+        <numerusform>已从“{0}”移除 %n 张照片</numerusform>
+      </translation>
     </message>
     <message>
       <location filename="../../photoorg/ui/album_commands.py" line="89" />
@@ -106,12 +112,12 @@
       <translation>选择模型文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/first_run.py" line="171" />
+      <location filename="../../photoorg/ui/dialogs/first_run.py" line="182" />
       <source>Downloading the model: {0} of {1}</source>
       <translation>正在下载模型：{0} / {1}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/first_run.py" line="178" />
+      <location filename="../../photoorg/ui/dialogs/first_run.py" line="189" />
       <source>Downloading the model: {0}</source>
       <translation>正在下载模型：{0}</translation>
     </message>
@@ -119,22 +125,22 @@
   <context>
     <name>BrowserPage</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="93" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="97" />
       <source>All photos</source>
       <translation>全部照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="129" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="133" />
       <source>Opening the catalog…</source>
       <translation>正在打开目录…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="196" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="206" />
       <source>No photos match this search.</source>
       <translation>没有照片符合此搜索。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="199" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="209" />
       <source>No photos yet.
 
 Choose File ▸ Add Folder… to add a photo folder;
@@ -145,31 +151,31 @@ PhotoOrg reads it and finds photos by what is in them.</source>
 PhotoOrg 会读取它，并按照片内容查找照片。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="205" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="215" />
       <source>Nothing here yet.</source>
       <translation>这里还什么都没有。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="211" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="221" />
       <source>%n best match(es)</source>
       <translation>
         <numerusform>%n 个最佳匹配</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/widgets/browser.py" line="215" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="225" />
       <source>%n photo(s)</source>
       <translation>
         <numerusform>%n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="240" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="258" />
       <source>Search needs the model: {0}</source>
       <translation>搜索需要模型：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/browser.py" line="243" />
+      <location filename="../../photoorg/ui/widgets/browser.py" line="261" />
       <source>Search failed: {0}</source>
       <translation>搜索失败：{0}</translation>
     </message>
@@ -187,7 +193,7 @@ PhotoOrg 会读取它，并按照片内容查找照片。</translation>
   <context>
     <name>Commands</name>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="31" />
+      <location filename="../../photoorg/ui/commands.py" line="33" />
       <source>PhotoOrg {}
 A local photo organizer: nothing you have leaves your computer.
 
@@ -204,261 +210,281 @@ World map: Natural Earth (naturalearthdata.com), public domain.</source>
 世界地图：Natural Earth（naturalearthdata.com），公有领域。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="67" />
+      <location filename="../../photoorg/ui/commands.py" line="69" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="71" />
+      <location filename="../../photoorg/ui/commands.py" line="73" />
       <source>&amp;Add Folder…</source>
       <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="78" />
+      <location filename="../../photoorg/ui/commands.py" line="80" />
       <source>&amp;Rescan Folders</source>
       <translation>重新扫描文件夹(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="86" />
+      <location filename="../../photoorg/ui/commands.py" line="88" />
       <source>&amp;Settings…</source>
       <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="92" />
+      <location filename="../../photoorg/ui/commands.py" line="94" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="95" />
+      <location filename="../../photoorg/ui/commands.py" line="97" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="96" />
+      <location filename="../../photoorg/ui/commands.py" line="98" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="100" />
+      <location filename="../../photoorg/ui/commands.py" line="102" />
       <source>&amp;Larger Thumbnails</source>
       <translation>放大缩略图(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="107" />
+      <location filename="../../photoorg/ui/commands.py" line="109" />
       <source>S&amp;maller Thumbnails</source>
       <translation>缩小缩略图(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="114" />
+      <location filename="../../photoorg/ui/commands.py" line="116" />
       <source>&amp;Map</source>
       <translation>地图(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="117" />
+      <location filename="../../photoorg/ui/commands.py" line="119" />
       <source>Photos on the world map</source>
       <translation>世界地图上的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="121" />
+      <location filename="../../photoorg/ui/commands.py" line="123" />
       <source>&amp;Duplicates…</source>
       <translation>重复照片(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="124" />
+      <location filename="../../photoorg/ui/commands.py" line="126" />
       <source>&amp;People…</source>
       <translation>人物(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="127" />
+      <location filename="../../photoorg/ui/commands.py" line="128" />
+      <source>&amp;Problems…</source>
+      <translation>问题(&amp;P)…</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/commands.py" line="130" />
       <source>&amp;Photos</source>
       <translation>照片(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="131" />
+      <location filename="../../photoorg/ui/commands.py" line="134" />
       <source>&amp;Open in Viewer</source>
       <translation>用查看器打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="138" />
+      <location filename="../../photoorg/ui/commands.py" line="141" />
       <source>Show in &amp;Folder</source>
       <translation>在文件夹中显示(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="145" />
+      <location filename="../../photoorg/ui/commands.py" line="148" />
       <source>Find &amp;Similar</source>
       <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="153" />
+      <location filename="../../photoorg/ui/commands.py" line="156" />
       <source>&amp;Copy to Folder…</source>
       <translation>复制到文件夹(&amp;C)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="159" />
+      <location filename="../../photoorg/ui/commands.py" line="162" />
       <source>&amp;Move to Folder…</source>
       <translation>移动到文件夹(&amp;M)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="163" />
+      <location filename="../../photoorg/ui/commands.py" line="166" />
       <source>&amp;Export as JPEG…</source>
       <translation>导出为 JPEG(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="166" />
+      <location filename="../../photoorg/ui/commands.py" line="169" />
       <source>Write &amp;XMP Sidecars</source>
       <translation>写入 XMP 附属文件(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="169" />
+      <location filename="../../photoorg/ui/commands.py" line="172" />
       <source>Add to &amp;Album</source>
       <translation>添加到相册(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="174" />
+      <location filename="../../photoorg/ui/commands.py" line="177" />
       <source>&amp;Remove from This Album</source>
       <translation>从此相册移除(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="178" />
+      <location filename="../../photoorg/ui/commands.py" line="181" />
       <source>&amp;Labels</source>
       <translation>标签(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="182" />
+      <location filename="../../photoorg/ui/commands.py" line="185" />
       <source>&amp;Edit Labels…</source>
       <translation>编辑标签(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="189" />
+      <location filename="../../photoorg/ui/commands.py" line="192" />
       <source>&amp;Apply Label to This Folder or Album…</source>
       <translation>给此文件夹或相册加标签(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="193" />
+      <location filename="../../photoorg/ui/commands.py" line="196" />
       <source>&amp;Albums</source>
       <translation>相册(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="197" />
+      <location filename="../../photoorg/ui/commands.py" line="200" />
       <source>&amp;New Album…</source>
       <translation>新建相册(&amp;N)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="204" />
+      <location filename="../../photoorg/ui/commands.py" line="207" />
       <source>&amp;Save Search as Smart Album…</source>
       <translation>将搜索保存为智能相册(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="210" />
+      <location filename="../../photoorg/ui/commands.py" line="213" />
       <source>&amp;Delete This Album…</source>
       <translation>删除此相册(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="214" />
+      <location filename="../../photoorg/ui/commands.py" line="217" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="215" />
+      <location filename="../../photoorg/ui/commands.py" line="218" />
       <source>&amp;About PhotoOrg…</source>
       <translation>关于 PhotoOrg(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="221" />
+      <location filename="../../photoorg/ui/commands.py" line="224" />
       <source>About PhotoOrg</source>
       <translation>关于 PhotoOrg</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="240" />
+      <location filename="../../photoorg/ui/commands.py" line="245" />
       <source>Apply Label to This Folder…</source>
       <translation>给此文件夹加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="246" />
+      <location filename="../../photoorg/ui/commands.py" line="251" />
       <source>Apply Label to This Album…</source>
       <translation>给此相册加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="249" />
+      <location filename="../../photoorg/ui/commands.py" line="254" />
       <source>Delete…</source>
       <translation>删除…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="252" />
+      <location filename="../../photoorg/ui/commands.py" line="257" />
       <source>Edit Label…</source>
       <translation>编辑标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="261" />
+      <location filename="../../photoorg/ui/commands.py" line="266" />
       <source>No application opened {0}</source>
       <translation>没有应用程序能打开 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="267" />
+      <location filename="../../photoorg/ui/commands.py" line="272" />
       <source>Could not open the file manager: {0}</source>
       <translation>无法打开文件管理器：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="287" />
-      <location filename="../../photoorg/ui/commands.py" line="312" />
-      <location filename="../../photoorg/ui/commands.py" line="329" />
+      <location filename="../../photoorg/ui/commands.py" line="291" />
+      <location filename="../../photoorg/ui/commands.py" line="350" />
+      <location filename="../../photoorg/ui/commands.py" line="367" />
       <source>Select photos first.</source>
       <translation>请先选择照片。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="291" />
+      <location filename="../../photoorg/ui/commands.py" line="295" />
       <source>Move photos to</source>
       <translation>将照片移动到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="293" />
+      <location filename="../../photoorg/ui/commands.py" line="297" />
       <source>Copy photos to</source>
       <translation>将照片复制到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="306" />
-      <source>Copying failed</source>
-      <translation>复制失败</translation>
+      <location filename="../../photoorg/ui/commands.py" line="323" />
+      <source>; {0} failed ({1}: {2})</source>
+      <translation>；{0} 个失败（{1}：{2}）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="315" />
+      <location filename="../../photoorg/ui/commands.py" line="333" />
+      <source>Move to Folder</source>
+      <translation>移动到文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/commands.py" line="334" />
+      <source>{0} is not one of the library's folders. Add it as a library folder and move the photos there? (Otherwise their tags and albums would be lost.)</source>
+      <translation>{0} 不是照片库的文件夹。要把它添加为照片库文件夹并把照片移过去吗？（否则它们的标签和相册会丢失。）</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/commands.py" line="343" />
+      <source>Moving failed: {0}</source>
+      <translation>移动失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/commands.py" line="389" />
+      <source>Writing sidecars failed: {0}</source>
+      <translation>写入附属文件失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/commands.py" line="353" />
       <source>Export photos to</source>
       <translation>将照片导出到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="323" />
+      <location filename="../../photoorg/ui/commands.py" line="361" />
       <source>Export failed</source>
       <translation>导出失败</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/commands.py" line="340" />
+      <location filename="../../photoorg/ui/commands.py" line="382" />
       <source>Wrote %n XMP sidecar(s)</source>
       <translation>
         <numerusform>已写入 %n 个 XMP 附属文件</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="345" />
-      <source>Writing sidecars failed</source>
-      <translation>写入附属文件失败</translation>
-    </message>
-    <message>
-      <location filename="../../photoorg/ui/commands.py" line="375" />
+      <location filename="../../photoorg/ui/commands.py" line="427" />
       <source>Could not change the text reading setting</source>
       <translation>无法更改文字读取设置</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="380" />
+      <location filename="../../photoorg/ui/commands.py" line="432" />
       <source>Remove Folder</source>
       <translation>移除文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="381" />
+      <location filename="../../photoorg/ui/commands.py" line="433" />
       <source>Forget the photos under {0} in the catalog? The files themselves stay.</source>
       <translation>从目录中移除 {0} 下的照片？文件本身会保留。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="398" />
+      <location filename="../../photoorg/ui/commands.py" line="450" />
       <source>Could not remove the folder</source>
       <translation>无法移除文件夹</translation>
     </message>
@@ -466,96 +492,91 @@ World map: Natural Earth (naturalearthdata.com), public domain.</source>
   <context>
     <name>DuplicatesDialog</name>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="85" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="97" />
       <source>Similarity ≥ </source>
       <translation>相似度 ≥ </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="87" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="99" />
       <source>How alike two photos must be to count as near-duplicates</source>
       <translation>两张照片多相似才算近似重复</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="109" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="122" />
       <source>Select the rest</source>
       <translation>选择其余照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="112" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="125" />
       <source>Tick every photo but the best of each group</source>
       <translation>勾选每组中除最佳照片以外的所有照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="116" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="129" />
       <source>Move ticked to folder…</source>
       <translation>将勾选的照片移到文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="136" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="149" />
       <source>Looking for duplicates…</source>
       <translation>正在查找重复照片…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="151" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="164" />
       <source>Comparing photos… {0:,} of {1:,}</source>
       <translation>正在比较照片… {0:,} / {1:,}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="166" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="179" />
       <source>Stopped.</source>
       <translation>已停止。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="168" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="181" />
       <source>Could not look for duplicates: {0}</source>
       <translation>无法查找重复照片：{0}</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="177" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="190" />
       <source>%n group(s) of exact copies</source>
       <translation>
         <numerusform>%n 组完全相同的副本</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="180" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="193" />
       <source>, {0} of near-duplicates</source>
       <translation>，{0} 组近似重复</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="182" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="195" />
       <source>No duplicates found.</source>
       <translation>未找到重复照片。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="189" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="202" />
       <source>Best</source>
       <translation>最佳</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="193" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="206" />
       <source>Exact copies</source>
       <translation>完全相同的副本</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="195" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="208" />
       <source>Look alike</source>
       <translation>外观相似</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="239" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="252" />
       <source>Tick the photos to move first (or use Select the rest).</source>
       <translation>请先勾选要移动的照片（或使用“选择其余照片”）。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="245" />
+      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="258" />
       <source>Move ticked photos to</source>
       <translation>将勾选的照片移动到</translation>
-    </message>
-    <message>
-      <location filename="../../photoorg/ui/dialogs/duplicates.py" line="252" />
-      <source>Moving {0} photos…</source>
-      <translation>正在移动 {0} 张照片…</translation>
     </message>
   </context>
   <context>
@@ -630,32 +651,32 @@ Choose the folders that hold your photos. They are read, never changed.</source>
   <context>
     <name>IndexProgress</name>
     <message>
-      <location filename="../../photoorg/ui/indexing.py" line="30" />
+      <location filename="../../photoorg/ui/indexing.py" line="32" />
       <source>Looking for photos</source>
       <translation>正在查找照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/indexing.py" line="31" />
+      <location filename="../../photoorg/ui/indexing.py" line="33" />
       <source>Reading</source>
       <translation>读取中</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/indexing.py" line="32" />
+      <location filename="../../photoorg/ui/indexing.py" line="34" />
       <source>Encoding</source>
       <translation>编码中</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/indexing.py" line="33" />
+      <location filename="../../photoorg/ui/indexing.py" line="35" />
       <source>Reading text in photos</source>
       <translation>正在读取照片中的文字</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/indexing.py" line="159" />
+      <location filename="../../photoorg/ui/indexing.py" line="194" />
       <source>Starting…</source>
       <translation>正在开始…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/indexing.py" line="175" />
+      <location filename="../../photoorg/ui/indexing.py" line="210" />
       <source>{0}: {1:,} files</source>
       <translation>{0}：{1:,} 个文件</translation>
     </message>
@@ -678,12 +699,12 @@ Choose the folders that hold your photos. They are read, never changed.</source>
       <translation>给“{0}”中每张照片加的标签：</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/label_commands.py" line="59" />
+      <location filename="../../photoorg/ui/label_commands.py" line="61" />
       <source>Labelled {0} photos “{1}”</source>
       <translation>已给 {0} 张照片加上标签“{1}”</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/label_commands.py" line="63" />
+      <location filename="../../photoorg/ui/label_commands.py" line="65" />
       <source>Could not apply the label</source>
       <translation>无法应用标签</translation>
     </message>
@@ -754,27 +775,39 @@ Choose the folders that hold your photos. They are read, never changed.</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="149" />
+      <location filename="../../photoorg/ui/main_window.py" line="130" />
       <source>Loading the model…</source>
       <translation>正在加载模型…</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/window_indexing.py" line="31" />
+      <source>Encoding %n photo(s) that wait… {0:,} done; searching by description covers them as they are done.</source>
+      <translation>
+        <numerusform>正在编码 %n 张待处理的照片…已完成 {0:,} 张；完成的照片即可按描述搜索。</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="176" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="55" />
+      <source>no changes</source>
+      <translation>没有变化</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/window_indexing.py" line="65" />
       <source>Indexing stopped; everything read so far is kept.</source>
       <translation>索引已停止；已读取的内容都已保留。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="181" />
+      <location filename="../../photoorg/ui/main_window.py" line="158" />
       <source>Indexing failed: {0}</source>
       <translation>索引失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="201" />
+      <location filename="../../photoorg/ui/main_window.py" line="183" />
       <source>PhotoOrg — {0}</source>
       <translation>PhotoOrg — {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="205" />
+      <location filename="../../photoorg/ui/main_window.py" line="187" />
       <source>The catalog could not be opened.
 
 {0}</source>
@@ -783,72 +816,69 @@ Choose the folders that hold your photos. They are read, never changed.</source>
 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="210" />
+      <location filename="../../photoorg/ui/main_window.py" line="192" />
       <source>The catalog could not be opened: {0}</source>
       <translation>无法打开目录：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="275" />
+      <location filename="../../photoorg/ui/main_window.py" line="260" />
       <source>Model: {0}</source>
       <translation>模型：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="282" />
+      <location filename="../../photoorg/ui/main_window.py" line="267" />
       <source>No model</source>
       <translation>无模型</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="286" />
+      <location filename="../../photoorg/ui/main_window.py" line="271" />
       <source>Searching by description needs a CLIP model, and it could not be loaded: {0}
 Browsing by folder and date works without it. To use a model on this computer, choose its folder (open_clip_config.json and open_clip_model.safetensors).</source>
       <translation>按描述搜索需要 CLIP 模型，但无法加载：{0}
 不用模型也可以按文件夹和日期浏览。要使用本机上的模型，请选择它的文件夹（open_clip_config.json 和 open_clip_model.safetensors）。</translation>
     </message>
-    <message>
-      <location filename="../../photoorg/ui/main_window.py" line="312" />
-      <source>The new device is used from the next start.</source>
-      <translation>新设备将在下次启动时使用。</translation>
-    </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="333" />
+      <location filename="../../photoorg/ui/main_window.py" line="320" />
       <source>%n photo(s) shown</source>
       <translation>
         <numerusform>显示 %n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="339" />
+      <location filename="../../photoorg/ui/main_window.py" line="326" />
       <source>{0:,} in the library</source>
       <translation>图库中共 {0:,} 张</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="344" />
+      <location filename="../../photoorg/ui/main_window.py" line="330" />
       <source>%n unreadable file(s)</source>
       <translation>
         <numerusform>%n 个无法读取的文件</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="365" />
+      <location filename="../../photoorg/ui/main_window.py" line="352" />
       <source>%n photo(s) on the map</source>
       <translation>
         <numerusform>地图上的 %n 张照片</numerusform>
       </translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../photoorg/ui/main_window.py" line="383" />
+      <source> and %n more photo(s)</source>
+      <translation>
+        <numerusform>及另外 %n 张照片</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="401" />
+      <location filename="../../photoorg/ui/main_window.py" line="408" />
       <source>Add a photo folder</source>
       <translation>添加照片文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="420" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="54" />
       <source>Indexing finished: {0}</source>
       <translation>索引完成：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../photoorg/ui/main_window.py" line="461" />
-      <source>Stopping indexing…</source>
-      <translation>正在停止索引…</translation>
     </message>
   </context>
   <context>
@@ -1000,89 +1030,127 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>PhotoView</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="117" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="121" />
       <source>← Back</source>
       <translation>← 返回</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="118" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="122" />
       <source>Back to the grid (Esc)</source>
       <translation>返回网格（Esc）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="121" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="125" />
       <source>Previous photo (←)</source>
       <translation>上一张（←）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="122" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="126" />
       <source>Next photo (→)</source>
       <translation>下一张（→）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="125" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="131" />
       <source>Find similar</source>
       <translation>查找相似照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="126" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="132" />
       <source>Photos like this one</source>
       <translation>与此相似的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="130" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="136" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="131" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="137" />
       <source>Open in the system viewer</source>
       <translation>用系统查看器打开</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="135" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="141" />
       <source>Show in folder</source>
       <translation>在文件夹中显示</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="136" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="142" />
       <source>Reveal in the file manager</source>
       <translation>在文件管理器中显示</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="173" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="179" />
       <source>No tags yet</source>
       <translation>还没有标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="180" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="186" />
       <source>Add a tag…</source>
       <translation>添加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="289" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="295" />
       <source>Cannot show this photo: {0}</source>
       <translation>无法显示此照片：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="345" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="353" />
       <source>Could not change the tag: {0}</source>
       <translation>无法更改标签：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="363" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="371" />
       <source>Who is this?</source>
       <translation>这是谁？</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="365" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="373" />
       <source>looks like {0}</source>
       <translation>像 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="367" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="375" />
       <source>Name this face</source>
       <translation>为这张面孔命名</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProblemsDialog</name>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="36" />
+      <source>Problems</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="46" />
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="47" />
+      <source>Reason</source>
+      <translation>原因</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="48" />
+      <source>When</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="58" />
+      <source>Show in Folder</source>
+      <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="96" />
+      <source>No problems: every file was read.</source>
+      <translation>没有问题：每个文件都已读取。</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/dialogs/problems.py" line="102" />
+      <source>The list could not be read: {0}</source>
+      <translation>无法读取列表：{0}</translation>
     </message>
   </context>
   <context>
@@ -1121,103 +1189,103 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="139" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="153" />
       <source>Folder…</source>
       <translation>文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="141" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="155" />
       <source>Use a model folder on this computer (local-dir:)</source>
       <translation>使用本机上的模型文件夹（local-dir:）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="151" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="165" />
       <source>Automatic</source>
       <translation>自动</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="153" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="167" />
       <source>NVIDIA GPU (CUDA)</source>
       <translation>NVIDIA GPU（CUDA）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="154" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="168" />
       <source>Apple GPU (MPS)</source>
       <translation>Apple GPU（MPS）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="173" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="187" />
       <source>One per core</source>
       <translation>每个核心一个</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="180" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="194" />
       <source>Add…</source>
       <translation>添加…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="184" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="199" />
       <source>Forget this folder's photos in the catalog (the files stay)</source>
       <translation>从目录中移除此文件夹的照片（文件会保留）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="194" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="209" />
       <source>Choose…</source>
       <translation>选择…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="212" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="235" />
       <source>Photo folders</source>
       <translation>照片文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="213" />
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="288" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="236" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="323" />
       <source>Catalog folder</source>
       <translation>目录文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="217" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="240" />
       <source>A new catalog folder is used from the next start.</source>
       <translation>新的目录文件夹将在下次启动时使用。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="222" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="245" />
       <source>Thumbnail size</source>
       <translation>缩略图大小</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="226" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="249" />
       <source>System language</source>
       <translation>跟随系统语言</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="230" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="253" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="234" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="257" />
       <source>The new language is used from the next start.</source>
       <translation>新的语言将在下次启动时使用。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="240" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="263" />
       <source>Off</source>
       <translation>关闭</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="241" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="264" />
       <source>Photos likely to hold text</source>
       <translation>可能含文字的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="242" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="265" />
       <source>Every photo (slow: about a second a photo)</source>
       <translation>每张照片（较慢：每张约一秒）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="246" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="269" />
       <source>Read text in photos</source>
       <translation>读取照片中的文字</translation>
     </message>
@@ -1225,63 +1293,78 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>Sidebar</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="45" />
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="122" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="46" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="127" />
       <source>All photos</source>
       <translation>全部照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="101" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="50" />
+      <source>Photos like {0}</source>
+      <translation>与 {0} 相似的照片</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="105" />
       <source>LIBRARY</source>
       <translation>图库</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="102" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="106" />
       <source>PEOPLE</source>
       <translation>人物</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="103" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="107" />
       <source>PLACES</source>
       <translation>地点</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="104" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="108" />
       <source>EVENTS</source>
       <translation>事件</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="105" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="109" />
       <source>LABELS</source>
       <translation>标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="106" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="110" />
+      <source>KEYWORDS</source>
+      <translation>关键词</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="111" />
       <source>ALBUMS</source>
       <translation>相册</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="107" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="112" />
       <source>SAVED SEARCHES</source>
       <translation>已保存的搜索</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="171" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="176" />
       <source>No folders yet: File ▸ Add Folder…</source>
       <translation>还没有文件夹：文件 ▸ 添加文件夹…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="259" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="248" />
       <source>No labels yet</source>
       <translation>还没有标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="300" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="282" />
+      <source>Name people in the People view</source>
+      <translation>在人物视图中为人物命名</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="307" />
       <source>Drag photos onto an album</source>
       <translation>把照片拖到相册上</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/sidebar.py" line="302" />
+      <location filename="../../photoorg/ui/widgets/sidebar.py" line="309" />
       <source>Save a search from the search field</source>
       <translation>从搜索框保存搜索</translation>
     </message>
@@ -1289,12 +1372,12 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>TagRow</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="70" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="72" />
       <source>Yes, this is {0}</source>
       <translation>是的，这是{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="78" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="80" />
       <source>No, this is not {0}</source>
       <translation>不，这不是{0}</translation>
     </message>
@@ -1302,7 +1385,7 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>settings</name>
     <message>
-      <location filename="../../photoorg/ui/dialogs/settings.py" line="112" />
+      <location filename="../../photoorg/ui/dialogs/settings.py" line="118" />
       <source>Choose a model folder (with open_clip_config.json and open_clip_model.safetensors)</source>
       <translation>选择模型文件夹（含 open_clip_config.json 和 open_clip_model.safetensors）</translation>
     </message>

@@ -38,7 +38,9 @@ def multi_spec(offline):
 def indexed(tmp_path_factory, multi_spec):
     base = tmp_path_factory.mktemp("multilingual")
     truth = sc.write_library(base / "photos", PER_SCENE * 36, seed=23, size=128)
-    with Library(base / "catalog", model=multi_spec, device="cpu") as library:
+    # fp32: this compares the multilingual text path with open_clip's own computation;
+    # reduced image precision has its own fidelity test (tests/ml/test_precision.py).
+    with Library(base / "catalog", model=multi_spec, device="cpu", precision="fp32") as library:
         (base / "labels.toml").write_text(to_toml([]), encoding="utf-8")
         library.tagging.import_labels(base / "labels.toml", replace=True)
         assert library.index([base / "photos"])["encoded"] == len(truth)

@@ -55,3 +55,56 @@ def test_exact_copies_are_grouped_best_first_and_the_rest_moved(
     qtbot.waitUntil(lambda: not dialog.loading, timeout=START_TIMEOUT)
     assert not [g for g in dialog.groups if g["kind"] == "exact"]
     dialog.close()
+
+
+def _groups(tmp_path: Path, n: int = 2) -> list[dict]:
+    from PySide6.QtGui import QImage
+
+    groups = []
+    for g in range(n):
+        photos = []
+        for i in range(3):
+            path = tmp_path / f"a rather long photo name {g}-{i}.jpg"
+            path.write_bytes(b"x")
+            image = QImage(130, 100, QImage.Format.Format_RGB32)
+            image.fill(0x336699)
+            photos.append(
+                {
+                    "path": str(path),
+                    "width": 4000,
+                    "height": 3000,
+                    "size": 5_000_000,
+                    "image": image,
+                }
+            )
+        groups.append({"kind": "exact", "photos": photos})
+    return groups
+
+
+def test_names_have_the_cells_width_and_moved_files_leave_the_list(
+    qtbot, make_window, catalog_copy, tmp_path
+):
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    window = make_window(catalog_copy)
+    dialog = window.commands.open_duplicates()
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=START_TIMEOUT)
+    dialog._on_groups(_groups(tmp_path))
+    table = dialog.table
+    index = table.model().index(0, 1)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)  # the view's icon size, as when it paints
+    option.rect = table.visualRect(index)
+    table.itemDelegate().initStyleOption(option, index)
+    text = table.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, table)
+    assert text.width() >= 0.8 * table.columnWidth(1), text  # not squeezed beside the icon
+
+    dialog.tick_all_but_best()
+    ticked = dialog.ticked_paths()
+    target = tmp_path / "set-aside"
+    target.mkdir()
+    dialog.move_to(ticked, str(target))
+    qtbot.waitUntil(lambda: len(list(target.iterdir())) == len(ticked), timeout=START_TIMEOUT)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=START_TIMEOUT)
+    assert dialog.ticked_paths() == [] and dialog.groups == []
+    dialog.close()

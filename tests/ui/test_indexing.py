@@ -19,7 +19,7 @@ def test_add_the_corpus_folder_and_watch_progress_finish(qtbot, make_window, tmp
     corpus = copy_corpus(tmp_path / "corpus")
     window = make_window(tmp_path / "catalog")
     monkeypatch.setattr(
-        "photoorg.ui.main_window.QFileDialog.getExistingDirectory", lambda *a, **k: str(corpus)
+        "photoorg.ui.window_indexing.QFileDialog.getExistingDirectory", lambda *a, **k: str(corpus)
     )
     seen: list[tuple[str, int, int]] = []
     window.indexing.progressed.connect(lambda *args: seen.append(args))
@@ -129,3 +129,63 @@ def test_new_photos_in_a_watched_folder_appear(qtbot, make_window, tmp_path, sha
     wait_idle(qtbot, window)
     shutil.copy2(sources[3], photos / "new.jpg")
     qtbot.waitUntil(lambda: window.browser.model.rowCount() == 4, timeout=INDEX_TIMEOUT)
+
+
+def test_after_a_cancel_the_sidebar_and_the_header_agree(qtbot, make_window, tmp_path):
+    photos = tmp_path / "photos"
+    _slow_library(photos, 200)
+    window = make_window(tmp_path / "catalog")
+    window.indexing.ARRIVAL_INTERVAL = 3600  # no refresh while photos stream in
+    seen: list[int] = []
+    window.indexing.progressed.connect(lambda phase, done, _total: seen.append(done))
+    window.indexing.index([str(photos)])
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1] >= 40, timeout=INDEX_TIMEOUT)
+    with qtbot.waitSignal(window.indexing.cancelled, timeout=INDEX_TIMEOUT):
+        window.indexing.cancel()
+    qtbot.waitUntil(lambda: window.ctx.runner.busy == 0, timeout=START_TIMEOUT)
+    wait_idle(qtbot, window)
+    kept = window.ctx.library.status()["online"]
+    assert kept > 0
+    assert window.sidebar._all_item.text(1) == f"{kept:,}"
+    assert window.browser.model.rowCount() == kept
+    assert window.browser.summary.text() == f"{kept:,} photo{'s' if kept != 1 else ''}"
+
+
+def _watched_library(qtbot, make_window, tmp_path, shared_library):
+    photos = tmp_path / "photos"
+    sources = sorted(Path(shared_library.photos, "scenes").glob("*.jpg"))
+    for folder, chosen in (("a", sources[:2]), ("b", sources[2:4])):
+        (photos / folder).mkdir(parents=True)
+        for source in chosen:
+            shutil.copy2(source, photos / folder / source.name)
+    window = make_window(tmp_path / "catalog")
+    window.watcher._timer.setInterval(300)  # the real pause is seconds
+    with qtbot.waitSignal(window.indexing.finished, timeout=INDEX_TIMEOUT):
+        window.indexing.index([str(photos)])
+    a = str((photos / "a").resolve())
+    qtbot.waitUntil(lambda: a in window.watcher.watched(), timeout=START_TIMEOUT)
+    wait_idle(qtbot, window)
+    asked: list[list[str]] = []
+    index = window.indexing.index
+    window.indexing.index = lambda folders=(): (asked.append(list(folders)), index(folders))
+    return window, photos, sources, asked
+
+
+def test_the_watcher_rescans_only_the_changed_folder(qtbot, make_window, tmp_path, shared_library):
+    window, photos, sources, asked = _watched_library(qtbot, make_window, tmp_path, shared_library)
+    shutil.copy2(sources[5], photos / "a" / "new.jpg")
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 5, timeout=INDEX_TIMEOUT)
+    assert asked == [[str((photos / "a").resolve())]]
+
+
+def test_our_own_sidecar_writes_start_no_rescan(qtbot, make_window, tmp_path, shared_library):
+    window, _photos, _sources, asked = _watched_library(
+        qtbot, make_window, tmp_path, shared_library
+    )
+    window.browser.grid.select_row(0)
+    path = Path(window.browser.model.path(0))
+    window.commands.write_sidecars()
+    qtbot.waitUntil(lambda: path.with_name(path.name + ".xmp").is_file(), timeout=START_TIMEOUT)
+    qtbot.waitUntil(lambda: "XMP sidecar" in window.statusBar().currentMessage(), timeout=5000)
+    qtbot.wait(1000)  # a rescan would start 300 ms after the folder's last change
+    assert asked == [] and not window.indexing.running

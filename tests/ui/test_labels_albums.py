@@ -189,3 +189,98 @@ def test_label_editor_round_trips_every_threshold_exactly(qtbot, make_window, ca
     editor.threshold.setValue(0.25)
     assert editor.label_from_form().threshold == 0.25
     qtbot.waitUntil(lambda: not editor.busy, timeout=START_TIMEOUT)
+
+
+def test_album_messages_count_right_and_remove_is_only_offered_inside_albums(
+    qtbot, make_window, catalog_copy
+):
+    window = make_window(catalog_copy)
+    remove = window.commands.actions["remove_from_album"]
+    window.commands.new_album("Holiday", ids=[])
+    qtbot.waitUntil(lambda: album(window, "Holiday") is not None, timeout=START_TIMEOUT)
+    assert not remove.isEnabled()  # All photos: there is no album to remove from
+    window.browser.grid.select_row(0)
+    one = window.browser.model.photo_id(0)
+    window.commands.add_to_album("Holiday", [one])
+    qtbot.waitUntil(lambda: album(window, "Holiday").count == 1, timeout=START_TIMEOUT)
+    assert window.statusBar().currentMessage() == "Added 1 photo to “Holiday”"
+
+    assert window.sidebar.select_scope(Scope("album", "Holiday"))
+    qtbot.waitUntil(lambda: window.browser.model.rowCount() == 1, timeout=START_TIMEOUT)
+    assert remove.isEnabled()
+    window.browser.grid.select_row(0)
+    remove.trigger()
+    qtbot.waitUntil(lambda: album(window, "Holiday").count == 0, timeout=START_TIMEOUT)
+    assert window.statusBar().currentMessage() == "Removed 1 photo from “Holiday”"
+    window.sidebar.select_scope(Scope())
+    assert not remove.isEnabled()
+
+
+def test_keywords_from_files_are_listed_apart_from_labels(qtbot, make_window, catalog_copy):
+    from photoorg.model.label import Label
+
+    window = make_window(catalog_copy)
+    # What importing a file's keyword creates: a disabled label that names its photos only.
+    window.ctx.call(lambda lib: lib.tagging.add_label(Label("Trip 2019", enabled=False)))
+    window.ctx.call(lambda lib: lib.tagging.add_label(Label("sunsets")))
+    qtbot.waitUntil(lambda: window.ctx.runner.busy == 0, timeout=START_TIMEOUT)
+    window.refresh_overview()
+    sidebar = window.sidebar
+    qtbot.waitUntil(lambda: sidebar._find(Scope("label", "Trip 2019")) is not None, timeout=5000)
+    keyword = sidebar._find(Scope("label", "Trip 2019"))
+    label = sidebar._find(Scope("label", "sunsets"))
+    assert keyword.parent() is sidebar._sections["keywords"]
+    assert label.parent() is sidebar._sections["labels"]
+    assert not sidebar._sections["keywords"].isHidden()
+
+
+def test_preview_thumbnails_stay_above_their_names(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QImage, QPainter, QPixmap
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from photoorg.model.hits import Hit
+    from photoorg.ui.photo_model import rows_from_hits
+
+    class Recorder(QPainter):
+        def __init__(self, device) -> None:
+            super().__init__(device)
+            self.targets: list[QRect] = []
+
+        def drawPixmap(self, *args) -> None:
+            if isinstance(args[0], QRect):
+                self.targets.append(args[0])
+            else:  # drawPixmap(x, y, pixmap): drawn at the pixmap's own size
+                self.targets.append(QRect(args[0], args[1], args[2].width(), args[2].height()))
+            super().drawPixmap(*args)
+
+    window = make_window(catalog_copy)
+    window.browser.set_thumbnail_size(256)  # the shared cache now holds 256 px thumbnails
+    wait_model(qtbot, window)
+    editor = window.commands.open_label_editor()
+    qtbot.waitUntil(lambda: editor.list.count() > 0 and not editor.busy, timeout=START_TIMEOUT)
+    grid, model = editor.preview, editor.preview_model
+    camera = str(shared_library.corpus[0])  # a real camera photo: a large thumbnail
+    photo_id = window.ctx.library.photo_id(camera)
+    model.set_rows(rows_from_hits([Hit(photo_id, camera, 0.3, "")], scored=True))
+    index = model.index(0)
+    # The shared cache holds the main grid's (larger) pixmaps.
+    big = QPixmap(256, 192)
+    big.fill(Qt.GlobalColor.darkBlue)
+    window.ctx.thumbnails._cache[photo_id] = big
+    option = QStyleOptionViewItem()
+    grid.initViewItemOption(option)
+    size = grid.itemDelegate().sizeHint(option, index)
+    option.rect.setRect(0, 0, size.width(), size.height())
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    painter = Recorder(image)
+    grid.itemDelegate().paint(painter, option, index)
+    painter.end()
+    side = grid.thumbnail_size
+    assert painter.targets and all(
+        t.width() <= side and t.height() <= side and t.bottom() < 8 + side + 1
+        for t in painter.targets
+    ), (painter.targets, side)
+    editor.close()

@@ -124,7 +124,8 @@ def test_find_similar_shows_photos_of_the_same_scene(
     qtbot.waitUntil(lambda: window.browser.generation > before, timeout=5000)
     wait_idle(qtbot, window)
     assert window.pages.currentWidget() is window.browser
-    assert window.browser.search_bar.text.startswith("photo:")
+    assert window.browser.scope.kind == "similar"  # named by its photo, the field left empty
+    assert window.browser.title.text() == f"Photos like {Path(example).name}"
     paths = shown_paths(window)
     assert example not in paths  # the example itself is left out
     # The tiny model sees colours and backgrounds far better than shapes.
@@ -194,3 +195,29 @@ def test_the_text_read_in_a_photo_is_shown_selectable(qtbot, make_window, tmp_pa
     panel = window.photo_view.text_panel
     qtbot.waitUntil(lambda: "CAFE" in panel.lines.toPlainText().upper(), timeout=START_TIMEOUT)
     assert panel.lines.isReadOnly()
+
+
+def test_at_800_by_600_the_sidebar_and_the_photo_buttons_are_usable(
+    qtbot, make_window, catalog_copy
+):
+    window = make_window(catalog_copy)
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() <= 800, timeout=5000)
+    window.splitter.setSizes([60, 740])  # as a narrow window squeezed it
+    assert window.sidebar.width() >= 150
+    window.show_photo_at(0)
+    qtbot.waitUntil(lambda: not window.photo_view.busy, timeout=10_000)
+    view = window.photo_view
+    buttons = [
+        view.back_button,
+        view.prev_button,
+        view.next_button,
+        view.similar_button,
+        view.open_button,
+        view.reveal_button,
+    ]
+    for button in buttons:
+        # Either whole on screen, or in the tool bar's » menu: never clipped.
+        visible = button.isVisibleTo(window)
+        assert not visible or button.width() >= button.sizeHint().width(), button.text()
+    assert view.back_button.isVisibleTo(window)

@@ -88,3 +88,94 @@ def test_selecting_a_folder_limits_the_grid(qtbot, make_window, catalog_copy, sh
     )
     assert window.browser.title.text() == "camera"
     assert window.browser.title.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_sidebar_choice_replaces_the_typed_query(
+    qtbot, make_window, catalog_copy, shared_library
+):
+    from photoorg.ui.widgets.sidebar import Scope
+
+    window = make_window(catalog_copy)
+    search(qtbot, window, "after:2100")  # matches nothing; left in the field
+    assert window.browser.model.rowCount() == 0
+    before = window.browser.generation
+    assert window.sidebar.select_scope(Scope("folder", str(shared_library.photos / "camera")))
+    qtbot.waitUntil(lambda: window.browser.generation > before, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert window.browser.search_bar.text == ""
+    assert sorted(shown_paths(window)) == sorted(str(p) for p in shared_library.corpus)
+
+
+def test_find_similar_names_its_photo_and_leaves_the_field_empty(qtbot, make_window, catalog_copy):
+    window = make_window(catalog_copy)
+    wait_model(qtbot, window)
+    model = window.browser.model
+    name, photo_id = model.name(0), model.photo_id(0)
+    window.browser.grid.select_row(0)
+    before = window.browser.generation
+    window.commands.actions["similar"].trigger()
+    qtbot.waitUntil(lambda: window.browser.generation > before, timeout=10_000)
+    wait_idle(qtbot, window)
+    assert window.browser.search_bar.text == ""
+    assert window.browser.title.text() == f"Photos like {name}"
+    assert "photo:" not in window.status_text.text()
+    assert name in window.status_text.text()
+    assert model.rowCount() > 0 and photo_id not in model.rows.ids
+
+
+def test_a_new_search_starts_at_the_top(qtbot, make_window, catalog_copy):
+    window = make_window(catalog_copy)
+    window.resize(800, 600)
+    grid = window.browser.grid
+    qtbot.waitUntil(lambda: grid.verticalScrollBar().maximum() > 0, timeout=10_000)
+    grid.verticalScrollBar().setValue(grid.verticalScrollBar().maximum())
+    search(qtbot, window, "after:1900")  # every photo again, in a new search
+    assert window.browser.model.rowCount() > 0
+    assert grid.verticalScrollBar().value() == 0
+
+
+def test_the_sort_choice_is_remembered(qtbot, make_window, catalog_copy, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from photoorg.ui.app import build_window
+
+    window = make_window(catalog_copy)
+    window.browser.search_bar.sort.setCurrentIndex(1)
+    assert window.browser.search_bar.sort_mode == "date"
+    window.close()
+    store = QSettings(str(tmp_path / "settings-0.ini"), QSettings.Format.IniFormat)
+    again = build_window(str(catalog_copy), "local-dir:/nonexistent", store=store)
+    qtbot.addWidget(again)
+    try:
+        assert again.browser.search_bar.sort_mode == "date"
+    finally:
+        again.shutdown()
+
+
+def test_the_grid_shows_each_photos_date(qtbot, make_window, catalog_copy):
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    class Recorder(QPainter):
+        def __init__(self, device) -> None:
+            super().__init__(device)
+            self.texts: list[str] = []
+
+        def drawText(self, *args) -> None:
+            self.texts.append(args[-1])
+            super().drawText(*args)
+
+    window = make_window(catalog_copy)
+    grid, model = window.browser.grid, window.browser.model
+    taken = model.rows.taken[0]
+    assert taken, "the first photo has a date"
+    option = QStyleOptionViewItem()
+    grid.initViewItemOption(option)
+    size = grid.itemDelegate().sizeHint(option, model.index(0))
+    option.rect.setRect(0, 0, size.width(), size.height())
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    painter = Recorder(image)
+    grid.itemDelegate().paint(painter, option, model.index(0))
+    painter.end()
+    assert taken[:10] in " ".join(painter.texts)
+    assert size.height() >= grid.thumbnail_size + 2 * option.fontMetrics.height()

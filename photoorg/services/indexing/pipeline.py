@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photoorg.config import THUMBNAIL_SIZE
@@ -39,10 +40,13 @@ def run_index(
 ) -> dict[str, Any]:
     """Scan (and encode, and find faces in) ``folders``, adding them as roots; all roots
     when empty; then read the text in photos as ``read_text`` (default: the catalog's
-    setting) asks."""
+    setting) asks. A folder inside a root scans just that folder: photos elsewhere in the
+    root are left alone."""
     roots = library.add_roots(folders) if folders else library.roots()
     if not roots:
         raise UsageError("no photo folders yet: name one, e.g. photoorg index ~/Pictures")
+    only = limits(folders, roots)
+    roots = list({root.id: root for root in roots}.values())
     catalog = library.catalog
     scanner = Scanner(catalog, library.paths, workers=library.workers)
     model, model_error = None, None
@@ -54,7 +58,7 @@ def run_index(
             # browsed, and the next index (or the window's start) encodes what waits.
             model_error = str(exc)
     if model is None:
-        summary = scanner.scan(roots, progress=progress, cancel=cancel).as_dict()
+        summary = scanner.scan(roots, progress=progress, cancel=cancel, only=only).as_dict()
         library.places.update(progress, cancel)
         summary["encoded"] = 0
         summary["pending"] = len(embeddings.missing(catalog.read, library.model_name_id()))
@@ -81,6 +85,7 @@ def run_index(
         batch_size=sink.batch_size,
         progress=progress,
         cancel=cancel,
+        only=only,
     ).as_dict()
     sink.flush()
     library.places.update(progress, cancel)  # needs no model: before the encoder's stragglers
@@ -118,6 +123,44 @@ def run_face_stage(
     except FaceModelError as exc:
         return {"faces": 0, "faces_skipped": str(exc)}
     return {"faces": found.faces, "people_new": found.new_people, "faces_named": found.named}
+
+
+def limits(folders: Sequence[str | os.PathLike[str]], roots: list) -> dict[int, list[str]]:
+    """Per root id, the folders inside it that were asked for (a root asked for itself,
+    or not at all, is scanned whole). ``roots`` are ``add_roots``' answers, in order."""
+    only: dict[int, list[str]] = {}
+    whole: set[int] = set()
+    for folder, root in zip(folders, roots, strict=False):
+        path = str(Path(folder).expanduser().resolve())
+        if path == root.path:
+            whole.add(root.id)
+        else:
+            only.setdefault(root.id, []).append(path)
+    return {root_id: paths for root_id, paths in only.items() if root_id not in whole}
+
+
+def run_encoding(
+    library: Library, *, progress: Progress = no_progress, cancel: CancelToken | None = None
+) -> dict[str, Any]:
+    """Encode the photos still without a vector from the model (an index cut short, a
+    first run without weights, a new model), then adopt it, sync the index and re-tag.
+    No folder is scanned: this is the resume the window starts by itself."""
+    from photoorg.services.indexing.encoding import encode_missing
+
+    model = library.model()
+    encoded, failed = encode_missing(
+        library.catalog, model, workers=library.workers, progress=progress, cancel=cancel
+    )
+    adopt_model_if_complete(library, model.id)
+    library._index_keeper(model).sync()
+    if encoded:
+        library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
+    return {"encoded": encoded, "errors": failed}
+
+
+def pending_encoding(library: Library) -> int:
+    """How many online photos wait for a vector from the model asked for (no torch)."""
+    return len(embeddings.missing(library.catalog.read, library.model_name_id()))
 
 
 def adopt_model_if_complete(library: Library, model_id: str) -> None:

@@ -33,6 +33,7 @@ from photoorg.media import decode
 from photoorg.media.files import read_bytes_stable
 from photoorg.media.metadata import read_metadata
 from photoorg.media.thumbnails import save_thumbnail
+from photoorg.services.indexing.scan_scope import limited_folders
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import photos as store
 from photoorg.store.catalog import Catalog
@@ -270,8 +271,12 @@ class Scanner:
         batch_size: int = WRITE_BATCH,
         progress: Progress = no_progress,
         cancel: CancelToken | None = None,
+        only: dict[int, list[str]] | None = None,
     ) -> ScanSummary:
         """Scan ``roots``; ``on_pixels`` gets each new photo's ``preprocess``ed pixels.
+
+        ``only`` limits a root (by id) to some of its folders (a folder watcher's
+        changes): only those are walked, and only photos under them can be swept.
 
         ``batch_size`` is how many files are committed (and handed on) at a time; an
         encoder passes its own batch size so it is fed while the workers read ahead.
@@ -279,7 +284,7 @@ class Scanner:
         """
         cancel = cancel or CancelToken()
         summary = ScanSummary()
-        to_read, missing = self._walk_roots(roots, summary, progress, cancel)
+        to_read, missing = self._walk_roots(roots, summary, progress, cancel, only or {})
         by_hash: dict[str, list[str]] = defaultdict(list)
         for path, known in missing.items():
             by_hash[known.sha256].append(path)
@@ -318,6 +323,7 @@ class Scanner:
         summary: ScanSummary,
         progress: Progress,
         cancel: CancelToken,
+        only: dict[int, list[str]],
     ) -> tuple[list[Listed], dict[str, store.KnownFile]]:
         """List every root; returns the files to read and the known paths not seen.
 
@@ -339,7 +345,18 @@ class Scanner:
                 with self.catalog.write() as db:
                     self._mark_offline(db, root, summary)
                 continue
-            for entry in walk(root_path, lambda p, e, errs=walk_errors: errs.append((p, e))):
+            folders = limited_folders(root_path, only.get(root.id))
+            if folders != [root_path]:
+                # A limited scan knows (and may sweep) only the photos under its folders.
+                inside = [str(folder) for folder in folders]
+                known = {p: v for p, v in known.items() if _under_any(p, inside)}
+                errors = {p: v for p, v in errors.items() if _under_any(p, inside)}
+            entries = (
+                entry
+                for folder in folders
+                for entry in walk(folder, lambda p, e, errs=walk_errors: errs.append((p, e)))
+            )
+            for entry in entries:
                 try:
                     info = entry.stat()
                 except OSError as exc:
@@ -365,9 +382,10 @@ class Scanner:
                     continue
                 to_read.append(Listed(root.id, path, info.st_size, info.st_mtime_ns))
             with self.catalog.write() as db:
-                if not seen and known:
+                if not seen and known and folders == [root_path]:
                     # An empty mount point looks exactly like a wiped folder; assume the
                     # former and keep every photo (PhotoPrism #2299 deleted libraries here).
+                    # (A limited scan's folders exist inside a mounted root: emptied.)
                     self._mark_offline(db, root, summary)
                     continue
                 if not root.online:

@@ -190,7 +190,13 @@ class Tagging:
         return self.library.tags_of(photo_id)
 
     def set_decision(
-        self, photo_ids: Iterable[int], label_name: str, decision: str | None, *, retag: bool = True
+        self,
+        photo_ids: Iterable[int],
+        label_name: str,
+        decision: str | None,
+        *,
+        retag: bool = True,
+        cancel: CancelToken | None = None,
     ) -> None:
         """Confirm, reject or add a label by hand; ``None`` clears the decision.
 
@@ -228,16 +234,22 @@ class Tagging:
                 base, before, db, removed, upserted, tag_store.SOURCE_CODE.get(decision or "", 0)
             )
         if retag:
-            self.tag([stored.label.name])
+            # The decision is stored; a cancelled re-tag (the window closing) is redone
+            # by the next one.
+            self.tag([stored.label.name], cancel=cancel)
 
     def confirm_all(
-        self, label_name: str, folder: str | None = None, album: str | None = None
+        self,
+        label_name: str,
+        folder: str | None = None,
+        album: str | None = None,
+        cancel: CancelToken | None = None,
     ) -> int:
         """Confirm a label for every photo of a folder or an album; returns how many."""
         if (folder is None) == (album is None):
             raise UsageError("name a folder or an album (not both) to confirm a label for")
         ids = self.scope(folder=folder, album=album)
-        self.set_decision(ids, label_name, tag_store.CONFIRMED)
+        self.set_decision(ids, label_name, tag_store.CONFIRMED, cancel=cancel)
         return len(ids)
 
     def scope(self, folder: str | None = None, album: str | None = None) -> list[int]:

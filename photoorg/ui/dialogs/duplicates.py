@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -62,6 +64,16 @@ def load_groups(
     return groups
 
 
+class IconAboveText(QStyledItemDelegate):
+    """The thumbnail above its name: beside it, the name had a few pixels at any width."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        option.decorationPosition = QStyleOptionViewItem.Position.Top
+        option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
 class DuplicatesDialog(QDialog):
     moved = Signal()
 
@@ -101,6 +113,7 @@ class DuplicatesDialog(QDialog):
         self.table.setIconSize(QSize(CELL - 20, CELL - 20))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setItemDelegate(IconAboveText(self.table))
         self.table.verticalHeader().setDefaultSectionSize(CELL + 30)
         self.table.horizontalHeader().setDefaultSectionSize(CELL + 40)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -249,9 +262,24 @@ class DuplicatesDialog(QDialog):
         self.move_to(paths, folder)
 
     def move_to(self, paths: list[str], folder: str) -> None:
-        self.status.setText(translate("DuplicatesDialog", "Moving {0} photos…").format(len(paths)))
+        self.status.setText(translate("DuplicatesDialog", "Moving %n photo(s)…", "", len(paths)))
+
+        def done(report) -> None:
+            failed = {source for source, _reason in report.failed}
+            self._forget([p for p in paths if p not in failed])
+            self.status.setText(report.summary("Moved"))
+            self.moved.emit()
+
         self._ctx.runner.run_task(
-            lambda: copy_files(paths, folder, move=True),
-            lambda report: (self.status.setText(report.summary("Moved")), self.moved.emit()),
-            self._on_error,
+            lambda: copy_files(paths, folder, move=True), done, self._on_error
         )
+
+    def _forget(self, paths: list[str]) -> None:
+        """Moved files leave the list (a group left with one photo is no group)."""
+        gone = set(paths)
+        groups = []
+        for group in self.groups:
+            kept = [p for p in group["photos"] if p["path"] not in gone]
+            if len(kept) > 1:
+                groups.append({**group, "photos": kept})
+        self._on_groups(groups)

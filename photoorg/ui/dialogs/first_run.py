@@ -158,6 +158,17 @@ class Banner(QFrame):
         self.message.setText(text)
         self.show()
 
+    def show_progress(self, text: str, done: int, total: int) -> None:
+        """A job on its way (encoding photos that wait): text, a progress bar, Cancel."""
+        for button in (self.action_button, self.retry_button, self.close_button):
+            button.hide()
+        self.progress.show()
+        self.cancel_button.show()
+        self.progress.setRange(0, max(0, total))
+        self.progress.setValue(min(done, total) if total > 0 else 0)
+        self.message.setText(text)
+        self.show()
+
     def show_download(self, done: int, total: int) -> None:
         """A model download on its way: bytes so far, a progress bar and Cancel."""
         for button in (self.action_button, self.retry_button, self.close_button):

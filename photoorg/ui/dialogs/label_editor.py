@@ -368,8 +368,9 @@ class LabelEditor(QDialog):
                 translate("LabelEditor", "Save the label and select photos in the preview first.")
             )
             return
+        token = self._ctx.cancel_token()  # closing the window stops the re-tag
         self._ctx.call(
-            lambda lib: lib.tagging.set_decision(ids, name, decision),
+            lambda lib: lib.tagging.set_decision(ids, name, decision, cancel=token),
             lambda _r: (self.labels_changed.emit(), self.update_preview()),
             lambda exc: self.error.setText(str(exc)),
         )

@@ -7,6 +7,7 @@ agree. Window geometry and splitter state go into the same QSettings.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from photoorg.config import PRECISIONS
 from photoorg.ui.i18n import LANGUAGES
-from photoorg.ui.text import plain_label
+from photoorg.ui.text import literal, plain_label
 from photoorg.ui.widgets.grid import DEFAULT_THUMBNAIL, MAX_THUMBNAIL, MIN_THUMBNAIL
 from photoorg.ui.widgets.model_picker import ModelPicker
 
@@ -106,7 +108,11 @@ def list_with_buttons(items: QWidget, *buttons: QPushButton) -> QHBoxLayout:
 
 
 def choose_model_folder(parent: QWidget | None) -> str | None:
-    """Ask for a local open_clip model folder; returns a ``local-dir:`` model name."""
+    """Ask for a local open_clip model folder; returns a ``local-dir:`` model name, or
+    None (cancelled, or a folder with no usable model: the user is told what is missing)."""
+    from photoorg.errors import ModelError
+    from photoorg.ml.weights import check_local_dir  # no torch: only looks at the files
+
     folder = QFileDialog.getExistingDirectory(
         parent,
         translate(
@@ -114,7 +120,14 @@ def choose_model_folder(parent: QWidget | None) -> str | None:
             "Choose a model folder (with open_clip_config.json and open_clip_model.safetensors)",
         ),
     )
-    return f"local-dir:{folder}" if folder else None
+    if not folder:
+        return None
+    try:
+        check_local_dir(Path(folder))
+    except ModelError as exc:
+        QMessageBox.warning(parent, "Not a model folder", literal(str(exc)))
+        return None
+    return f"local-dir:{folder}"
 
 
 class SettingsDialog(QDialog):
@@ -134,6 +147,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
         self._current = current
+        self._pending: list[str] = []  # added with Add…, not in the catalog's list yet
 
         self.model = ModelPicker(current.model, self)
         choose_model = QPushButton(translate("SettingsDialog", "Folder…"), self)
@@ -177,7 +191,8 @@ class SettingsDialog(QDialog):
         self.roots.setObjectName("rootsList")
         self.roots.addItems(roots)  # QListWidget item text is plain text
         self.roots.setMaximumHeight(110)
-        add_root = QPushButton(translate("SettingsDialog", "Add…"), self)
+        add_root = self.add_root_button = QPushButton(translate("SettingsDialog", "Add…"), self)
+        add_root.setObjectName("addRootButton")
         add_root.clicked.connect(self.add_root_requested)
         remove_root = QPushButton("Remove", self)
         remove_root.setToolTip(
@@ -207,6 +222,14 @@ class SettingsDialog(QDialog):
         form.setVerticalSpacing(10)
         form.addRow("Model", model_row)
         form.addRow("Device", self.device)
+        form.addRow(
+            "",
+            plain_label(
+                "A new device applies at once: the model is loaded again on it.",
+                self,
+                object_name="hint",
+            ),
+        )
         form.addRow("Precision", self.precision)
         form.addRow("Threads", self.threads)
         form.addRow(translate("SettingsDialog", "Photo folders"), roots_row)
@@ -275,8 +298,20 @@ class SettingsDialog(QDialog):
         return str(self.text_reading.currentData())
 
     def set_roots(self, roots: list[str]) -> None:
+        """The library's folders, keeping any just added that the catalog has not yet."""
+        pending = [r for r in self._pending if r not in roots]
+        self._pending = pending
         self.roots.clear()
-        self.roots.addItems(roots)
+        self.roots.addItems(list(roots) + pending)
+
+    def add_root(self, folder: str) -> None:
+        """A folder just chosen with Add…: listed now, before indexing reaches it."""
+        if folder:
+            resolved = str(Path(folder).expanduser().resolve())
+            shown = [self.roots.item(i).text() for i in range(self.roots.count())]
+            if resolved not in shown:
+                self._pending.append(resolved)
+                self.roots.addItem(resolved)
 
     def _choose_model(self) -> None:
         chosen = choose_model_folder(self)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from photoorg.errors import PhotoOrgError, UsageError
+from photoorg.errors import NotEncodedError, PhotoOrgError, UsageError
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.photo_model import PhotoListModel, PhotoRows, rows_from_hits
 from photoorg.ui.text import plain_label
@@ -46,7 +46,7 @@ def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
 
     typed = lib.places.parse(text) if text else Query((), Filters())
     terms, filters = typed.terms, typed.filters
-    if scope.kind == "search" and scope.query:
+    if scope.kind in ("search", "similar") and scope.query:
         saved = lib.places.parse(scope.query)
         terms, filters = saved.terms + terms, saved.filters.merged(filters)
     scope_filters = {
@@ -68,6 +68,8 @@ def fetch(lib: Library, text: str, scope: Scope, sort: str) -> Results:
     else:
         hits = lib.browse(filters)
     description = "" if query.is_empty() else query.describe()
+    if scope.kind == "similar":
+        description = scope.title  # not "photo:289": the example by its name
     rows = rows_from_hits(hits, scored=bool(terms))
     return Results(rows, description, bool(terms), typed.understood)
 
@@ -77,6 +79,7 @@ class BrowserPage(QWidget):
     scope_cleared = Signal()  # the scope's chip was removed: back to all photos
     open_requested = Signal(int)  # row: show the photo view
     search_failed = Signal(str)
+    encoding_needed = Signal()  # a search by description found no photo encoded yet
 
     def __init__(self, ctx: LibraryContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +88,7 @@ class BrowserPage(QWidget):
         self._scope = ALL
         self._generation = 0
         self._delivered = 0
+        self._shown_query: tuple[str, Scope, str] | None = None  # what the grid shows
         self.last_description = ""
 
         self.search_bar = SearchBar(self)
@@ -176,20 +180,26 @@ class BrowserPage(QWidget):
         generation = self._generation
         started = self._ctx.call(
             lambda lib: fetch(lib, text, scope, sort),
-            lambda results: self._on_results(generation, results),
+            lambda results: self._on_results(generation, results, (text, scope, sort)),
             lambda exc: self._on_error(generation, exc),
         )
         if not started:
             self._delivered = self._generation
 
-    def _on_results(self, generation: int, results: Results) -> None:
+    def _on_results(self, generation: int, results: Results, query: tuple[str, Scope, str]) -> None:
         if generation != self._generation:
             return  # an older query; a newer one is on its way
         self._delivered = generation
         self.search_bar.set_error(None)
         self.last_description = results.description
         self._show_chips(results.understood)
-        self._show_rows(results.rows)
+        if query == self._shown_query:
+            self._show_rows(results.rows)  # the same search again (photos streaming in)
+        else:
+            # A new search starts at the top, with nothing selected from the last one.
+            self._shown_query = query
+            self.model.set_rows(results.rows)
+            self.grid.scrollToTop()
         self.grid.set_show_scores(results.searched)
         if not len(results.rows):
             if self.search_bar.text:
@@ -233,7 +243,15 @@ class BrowserPage(QWidget):
         if generation != self._generation:
             return
         self._delivered = generation
-        if isinstance(exc, UsageError):
+        if isinstance(exc, NotEncodedError):
+            # Not the CLI's "run photoorg index": the window encodes waiting photos itself.
+            message = (
+                "Searching by description waits for the photos to be encoded (see the "
+                "banner above); browsing by folder and date works meanwhile."
+            )
+            self.search_bar.set_error(message)
+            self.encoding_needed.emit()
+        elif isinstance(exc, UsageError):
             message = str(exc)
             self.search_bar.set_error(message)
         elif isinstance(exc, PhotoOrgError):

@@ -38,7 +38,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
 
     def cell_size(self, metrics: QFontMetrics) -> QSize:
         side = self.thumbnail_size + 2 * PADDING
-        return QSize(side, side + TEXT_GAP + metrics.height())
+        return QSize(side, side + TEXT_GAP + 2 * metrics.height())  # name, then date
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         return self.cell_size(option.fontMetrics)
@@ -73,10 +73,13 @@ class ThumbnailDelegate(QStyledItemDelegate):
         side = self.thumbnail_size
         pixmap = model.thumbnail(row)
         if not pixmap.isNull():
-            # The cache scaled it to fit `side` already; centre it in the square.
-            x = rect.x() + PADDING + (side - pixmap.width()) // 2
-            y = rect.y() + PADDING + (side - pixmap.height()) // 2
-            painter.drawPixmap(x, y, pixmap)
+            # The cache is shared with grids of other sizes (the label editor's preview is
+            # smaller than the main grid): fit the square, never over the name below it.
+            scale = min(1.0, side / max(pixmap.width(), pixmap.height()))
+            width, height = round(pixmap.width() * scale), round(pixmap.height() * scale)
+            x = rect.x() + PADDING + (side - width) // 2
+            y = rect.y() + PADDING + (side - height) // 2
+            painter.drawPixmap(QRect(x, y, width, height), pixmap)
 
         metrics = option.fontMetrics
         text_rect = QRect(
@@ -93,6 +96,13 @@ class ThumbnailDelegate(QStyledItemDelegate):
             text_rect,
             int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter),
             metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, side),
+        )
+        # The date under the name: date sorting can be checked by eye.
+        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            text_rect.translated(0, metrics.height()),
+            int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter),
+            metrics.elidedText(model.date_text(row), Qt.TextElideMode.ElideRight, side),
         )
         if option.state & QStyle.StateFlag.State_HasFocus and not selected:
             painter.setPen(

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -111,8 +113,10 @@ class PhotoView(QWidget):
 
         self.canvas = FaceCanvas(self)
         self.canvas.face_clicked.connect(self._on_face_clicked)
-        toolbar = QHBoxLayout()
-        toolbar.setSpacing(6)
+        # A tool bar, not a row of buttons: in a narrow window (800×600) what does not fit
+        # goes into its » menu instead of being clipped.
+        toolbar = QToolBar(self)
+        toolbar.setObjectName("photoToolbar")
         self.back_button = self._button(
             translate("PhotoView", "← Back"),
             translate("PhotoView", "Back to the grid (Esc)"),
@@ -120,7 +124,9 @@ class PhotoView(QWidget):
         )
         self.prev_button = self._button("‹", translate("PhotoView", "Previous photo (←)"), toolbar)
         self.next_button = self._button("›", translate("PhotoView", "Next photo (→)"), toolbar)
-        toolbar.addStretch(1)
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
         self.similar_button = self._button(
             translate("PhotoView", "Find similar"),
             translate("PhotoView", "Photos like this one"),
@@ -146,7 +152,7 @@ class PhotoView(QWidget):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(12, 12, 0, 12)
-        left_layout.addLayout(toolbar)
+        left_layout.addWidget(toolbar)
         left_layout.addWidget(self.canvas, 1)
 
         panel = QWidget(self)
@@ -193,7 +199,7 @@ class PhotoView(QWidget):
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(220)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("photoSplitter")
@@ -205,11 +211,11 @@ class PhotoView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-    def _button(self, text: str, tip: str, layout: QHBoxLayout) -> QPushButton:
+    def _button(self, text: str, tip: str, toolbar: QToolBar) -> QPushButton:
         button = QPushButton(text, self)
         button.setToolTip(tip)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the view
-        layout.addWidget(button)
+        toolbar.addWidget(button)
         return button
 
     @property
@@ -326,9 +332,11 @@ class PhotoView(QWidget):
         if photo_id is None or not self._ctx.is_open:
             return
 
+        token = self._ctx.cancel_token()  # closing the window stops the re-tag
+
         def apply(lib) -> list[dict[str, Any]]:
             # A new name typed here becomes a disabled label carrying only this photo.
-            lib.tagging.set_decision([photo_id], label, decision)
+            lib.tagging.set_decision([photo_id], label, decision, cancel=token)
             return lib.tags_of(photo_id)
 
         self._loading += 1

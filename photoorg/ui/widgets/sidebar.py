@@ -31,9 +31,10 @@ SELECTABLE = ("all", "folder", "person", "label", "album", "search", "place", "e
 class Scope:
     """What the grid is limited to before the search field narrows it further."""
 
-    kind: str = "all"  # all | folder | person | label | album | search | place | event | photos
+    kind: str = "all"  # all | folder | person | label | album | search | place | event
+    # | photos | similar (photos like the photo:ID terms in ``query``; ``value`` names it)
     value: str = ""  # a folder path, person's name, label, album or place name, an event id
-    query: str = ""  # a saved search's query
+    query: str = ""  # a saved search's query; photo:ID terms (similar)
     label: str = ""  # the title when the value is no name (an event's, a map cluster's)
     photo_ids: tuple[int, ...] = ()  # photos: those chosen on the map
 
@@ -45,6 +46,8 @@ class Scope:
             return translate("Sidebar", "All photos")
         if self.kind == "folder":
             return os.path.basename(self.value.rstrip(os.sep)) or self.value
+        if self.kind == "similar":
+            return translate("Sidebar", "Photos like {0}").format(self.value)
         return self.value
 
 
@@ -70,6 +73,7 @@ class LabelEntry:
     name: str
     parent: str | None
     count: int
+    keyword: bool = False  # from files (a disabled label): shown apart from zero-shot labels
 
 
 class Sidebar(QTreeWidget):
@@ -103,6 +107,7 @@ class Sidebar(QTreeWidget):
             ("places", translate("Sidebar", "PLACES")),
             ("events", translate("Sidebar", "EVENTS")),
             ("labels", translate("Sidebar", "LABELS")),
+            ("keywords", translate("Sidebar", "KEYWORDS")),
             ("albums", translate("Sidebar", "ALBUMS")),
             ("searches", translate("Sidebar", "SAVED SEARCHES")),
         ):
@@ -232,32 +237,34 @@ class Sidebar(QTreeWidget):
             self._populate(os.path.dirname(ancestor))
 
     def set_labels(self, labels: Sequence[LabelEntry]) -> None:
-        """Labels with counts, children under their parents."""
-        section = self._sections["labels"]
+        """Labels with counts, children under their parents; keywords from files apart."""
         expanded = self._expanded_scopes()
         with _Keep(self):
-            self._clear_section("labels")
-            items: dict[str, QTreeWidgetItem] = {}
-            by_name = {entry.name: entry for entry in labels}
-            # The default labels' names in the window's language; the scope keeps the
-            # real name (queries and prompts use it).
-            shown = label_names(QLocale().name())
-            # Parents first, so children find them; a parent that is not a label is a group.
-            for entry in sorted(labels, key=lambda e: (e.parent is not None, e.name.lower())):
-                parent = items.get(entry.parent or "", section)
-                if entry.parent and entry.parent not in by_name and entry.parent not in items:
-                    parent = items[entry.parent] = self._add(
-                        section, shown.get(entry.parent, entry.parent), Scope("label", entry.parent)
-                    )
-                items[entry.name] = self._add(
-                    parent,
-                    shown.get(entry.name, entry.name),
-                    Scope("label", entry.name),
-                    entry.count,
-                )
-            if not labels:
+            for key, keyword in (("labels", False), ("keywords", True)):
+                self._clear_section(key)
+                entries = [e for e in labels if e.keyword == keyword]
+                self._add_label_tree(self._sections[key], entries)
+            if not any(not e.keyword for e in labels):
                 self._hint("labels", translate("Sidebar", "No labels yet"))
+            self._sections["keywords"].setHidden(not any(e.keyword for e in labels))
         self._restore_expanded(expanded)
+
+    def _add_label_tree(self, section: QTreeWidgetItem, labels: Sequence[LabelEntry]) -> None:
+        items: dict[str, QTreeWidgetItem] = {}
+        by_name = {entry.name: entry for entry in labels}
+        # The default labels' names in the window's language; the scope keeps the real
+        # name (queries and prompts use it).
+        shown = label_names(QLocale().name())
+        # Parents first, so children find them; a parent that is not here is a group.
+        for entry in sorted(labels, key=lambda e: (e.parent is not None, e.name.lower())):
+            parent = items.get(entry.parent or "", section)
+            if entry.parent and entry.parent not in by_name and entry.parent not in items:
+                parent = items[entry.parent] = self._add(
+                    section, shown.get(entry.parent, entry.parent), Scope("label", entry.parent)
+                )
+            items[entry.name] = self._add(
+                parent, shown.get(entry.name, entry.name), Scope("label", entry.name), entry.count
+            )
 
     def set_people(self, people: Sequence[PersonEntry]) -> None:
         """Named people with their face and how many photos show them."""
@@ -272,7 +279,7 @@ class Sidebar(QTreeWidget):
                 if person.thumbnail and pixmap.loadFromData(person.thumbnail):
                     item.setIcon(0, QIcon(pixmap))
             if not people:
-                self._hint("people", "Name people in the People view")
+                self._hint("people", translate("Sidebar", "Name people in the People view"))
 
     def set_albums(self, albums: Sequence[AlbumEntry]) -> None:
         """Manual albums and smart ones (saved searches)."""
