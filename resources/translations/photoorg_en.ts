@@ -5,22 +5,25 @@
     <message numerus="yes">
       <location filename="../../photoorg/ui/album_commands.py" line="49" />
       <source>Album “{0}” created with %n photo(s)</source>
-      <translation type="unfinished">
-        <numerusform />
+      <translation>
+        <numerusform>Album “{0}” created with %n photo</numerusform>
+        <numerusform>Album “{0}” created with %n photos</numerusform>
       </translation>
     </message>
     <message numerus="yes">
       <location filename="../../photoorg/ui/album_commands.py" line="65" />
       <source>Added %n photo(s) to “{0}”</source>
-      <translation type="unfinished">
-        <numerusform />
+      <translation>
+        <numerusform>Added %n photo to “{0}”</numerusform>
+        <numerusform>Added %n photos to “{0}”</numerusform>
       </translation>
     </message>
     <message numerus="yes">
       <location filename="../../photoorg/ui/album_commands.py" line="82" />
       <source>Removed %n photo(s) from “{0}”</source>
-      <translation type="unfinished">
-        <numerusform />
+      <translation>
+        <numerusform>Removed %n photo from “{0}”</numerusform>
+        <numerusform>Removed %n photos from “{0}”</numerusform>
       </translation>
     </message>
   </context>
@@ -105,15 +108,17 @@
     <message numerus="yes">
       <location filename="../../photoorg/ui/main_window.py" line="383" />
       <source> and %n more photo(s)</source>
-      <translation type="unfinished">
-        <numerusform />
+      <translation>
+        <numerusform> and %n more photo</numerusform>
+        <numerusform> and %n more photos</numerusform>
       </translation>
     </message>
     <message numerus="yes">
       <location filename="../../photoorg/ui/window_indexing.py" line="31" />
       <source>Encoding %n photo(s) that wait… {0:,} done; searching by description covers them as they are done.</source>
-      <translation type="unfinished">
-        <numerusform />
+      <translation>
+        <numerusform>Encoding %n photo that waits… {0:,} done; searching by description covers it once it is done.</numerusform>
+        <numerusform>Encoding %n photos that wait… {0:,} done; searching by description covers them as they are done.</numerusform>
       </translation>
     </message>
   </context>

@@ -16,8 +16,8 @@ def test_clearing_the_model_goes_back_to_the_catalogs_model(qtbot, make_window, 
     qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=START_TIMEOUT)
     assert window.ctx.model_id is None
     dialog = window.commands.open_settings()
-    assert dialog.model.text() == NO_MODEL
-    dialog.model.clear()
+    assert dialog.model.currentText() == NO_MODEL
+    dialog.model.setEditText("")
     with qtbot.waitSignal(window.ctx.model_ready, timeout=START_TIMEOUT):
         dialog.accept()
     assert window.ctx.model_id == window.ctx.library.status()["model"]
