@@ -25,7 +25,6 @@ from pathlib import Path
 from PIL import Image
 
 from photoorg import __version__
-from photoorg.media import files
 from photoorg.media.embedded import parse_xmp, xmp_packet
 from photoorg.media.sidecars import (
     DESCRIPTION,
@@ -35,7 +34,7 @@ from photoorg.media.sidecars import (
     _declared_prefixes,
     _parse,
     _read_bytes,
-    _serialise,
+    save_if_changed,
 )
 from photoorg.model.face import FaceBox, NamedRegion
 
@@ -214,14 +213,7 @@ def merge_sidecar_regions(
             description.remove(old)
     if kept or regions:
         _write_regions(root, kept, regions, orientation, upright_size)
-    text = _serialise(root, prefixes)
-    if existing is not None and text.encode("utf-8") == existing:
-        return False
-    try:
-        files.write_atomically(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise XmpError(f"{path}: cannot write: {exc.strerror or exc}") from exc
-    return True
+    return save_if_changed(path, root, prefixes, existing)
 
 
 def _existing_items(root: ET.Element) -> list[ET.Element]:

@@ -238,6 +238,14 @@ def merge_sidecar(
     _set_bag(root, HIERARCHICAL, hierarchical, drop={p.casefold() for p in stale})
     _replace_bag(root, AUTO, auto)
 
+    return save_if_changed(path, root, prefixes, existing)
+
+
+def save_if_changed(
+    path: Path, root: ET.Element, prefixes: dict[str, str], existing: bytes | None
+) -> bool:
+    """Write ``root`` to ``path`` atomically unless the file already says exactly that
+    (``existing``: its bytes, or None when there is no file). Returns whether it wrote."""
     text = _serialise(root, prefixes)
     if existing is not None and text.encode("utf-8") == existing:
         return False
