@@ -3,27 +3,14 @@ exactly their photos, a renamed photo keeps its person, digiKam's names arrive n
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 
-from photoorg.cli import main as cli
 from photoorg.media.regions import merge_sidecar_regions, read_sidecar_regions
 from photoorg.model.face import FaceBox, NamedRegion
+from tests.support.cli_runs import run, run_json
 from tests.support.faces import GROUP_PHOTO, group_photo, make_faceless_photos, make_person_photos
-
-
-def run(capsys, *argv):
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *argv):
-    code, out, err = run(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 @pytest.fixture

@@ -4,24 +4,17 @@ and ``info``'s place."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from photoorg.cli import main as cli
 from photoorg.services.library import Library
+from tests.support.cli_runs import run_json
 from tests.support.places_corpus import copy_gps_photos
 
 ITALIAN = {f"jpg/gps/DSCN00{n}.jpg" for n in (10, 12, 21, 25, 27, 29, 38, 40, 42)}
 MOVED_TO_2009 = "jpg/gps/DSCN0042.jpg"
-
-
-def run_json(capsys, *argv):
-    code = cli.main([str(a) for a in argv] + ["--json"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return json.loads(out)
 
 
 @pytest.fixture(scope="module")

@@ -1,26 +1,12 @@
 """The tagging commands: labels, tag, tags, confirm, reject, albums, summary, export-xmp."""
 
-import json
-
 import pytest
 
-from photoorg.cli import main as cli
 from photoorg.model.label import Label
 from photoorg.services.library import Library
 from tests.support import scenes as sc
 from tests.support import synthetic
-
-
-def run(capsys, *argv):
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *argv):
-    code, out, err = run(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
+from tests.support.cli_runs import run, run_json
 
 
 @pytest.fixture
