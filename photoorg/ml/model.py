@@ -89,6 +89,7 @@ class ClipModel:
         """What the image tower runs at now; every vector is stamped with it."""
         self.precision_choice: Any = None  # ml.precision.PrecisionChoice, once chosen
         self._requested: str | None = None
+        self._remembered: str | None = None
         self._precision_lock = threading.Lock()
 
     @property
@@ -154,8 +155,10 @@ class ClipModel:
         """The model's own preprocessing (size, crop, mean, std); safe in worker threads."""
         return self.preprocess(upright_image)
 
-    def request_precision(self, name: str) -> None:
-        """Run the image tower at ``name`` (``ml.precision``), chosen on the next batch.
+    def request_precision(self, name: str, remembered: str | None = None) -> None:
+        """Run the image tower at ``name`` (``ml.precision``), chosen on the next batch;
+        ``remembered``: what ``auto`` chose here before (stored under
+        ``precision.memory_key``), to skip the race.
 
         The choice is made once per loaded model; asking again for the same is a no-op.
         """
@@ -167,7 +170,7 @@ class ClipModel:
             if done is not None and done.requested != name:
                 raise ModelError("the precision is chosen once per loaded model: load it again")
             if done is None:
-                self._requested = name
+                self._requested, self._remembered = name, remembered
 
     def _choose_precision(self, probe: torch.Tensor) -> None:
         from photoorg.ml import precision
@@ -176,7 +179,7 @@ class ClipModel:
             if self._requested is None:
                 return
             requested, self._requested = self._requested, None
-            choice = precision.apply(self, requested, probe)
+            choice = precision.apply(self, requested, probe, self._remembered)
             self.precision_choice, self.precision = choice, choice.precision
         log.info("image tower: %s", choice.note)
 

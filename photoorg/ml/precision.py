@@ -5,7 +5,10 @@
 here, fp32 included in the race. Whatever is chosen, explicitly or not, must give
 embeddings within cosine ``FIDELITY`` of fp32 on the probe images (a handful of the
 user's own photos, the first batch to encode), or the tower stays fp32 and the choice
-says why.
+says why. The race is remembered per model and machine (``memory_key``): it is close
+between int8 and bf16 on some CPUs, and a catalog whose photos were encoded at one
+precision on Monday and another on Tuesday would rank them on slightly different
+scales. A remembered choice is still checked for fidelity on each run's probe.
 
 int8 is torch's dynamic quantization (``torch.ao.quantization.quantize_dynamic``): int8
 weights, activations quantized per batch, fbgemm/oneDNN/QNNPACK kernels that run in
@@ -24,6 +27,7 @@ swaps each self-attention for the same computation with its projections as Linea
 from __future__ import annotations
 
 import copy
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -55,6 +59,7 @@ class PrecisionChoice:
     speedup: float  # probe rate over fp32's (1.0 when not timed)
     coverage: float  # share of the tower's weights running at ``precision``
     note: str
+    raced: bool = False  # ``auto`` timed the candidates: worth remembering (memory_key)
 
 
 def check_name(requested: str) -> str:
@@ -62,6 +67,19 @@ def check_name(requested: str) -> str:
     if name not in PRECISIONS:
         raise ModelError(f"unknown precision {requested!r}: use {', '.join(PRECISIONS)}")
     return name
+
+
+def memory_key(model_id: str, device: torch.device) -> str:
+    """What a remembered ``auto`` choice holds for: this model, this torch, this kind of
+    processor (its instruction set and bf16, or the GPU's name) and core count."""
+    if device.type == "cuda":
+        where = f"cuda {torch.cuda.get_device_name(device)}"
+    elif device.type == "cpu":
+        capability = torch.backends.cpu.get_cpu_capability()
+        where = f"cpu {capability}{' bf16' if native_bf16() else ''} x{os.cpu_count()}"
+    else:
+        where = device.type
+    return f"precision:{model_id}|torch {torch.__version__}|{where}"
 
 
 def native_bf16() -> bool:
@@ -214,23 +232,40 @@ def _run(tower: nn.Module, images: torch.Tensor) -> tuple[torch.Tensor, float]:
 
 
 def choose(
-    tower: nn.Module, requested: str, device: torch.device, probe: torch.Tensor
+    tower: nn.Module,
+    requested: str,
+    device: torch.device,
+    probe: torch.Tensor,
+    remembered: str | None = None,
 ) -> tuple[nn.Module, PrecisionChoice]:
     """The tower to encode with, and why: ``tower`` itself (fp32) or a converted copy.
 
     ``probe`` is a batch of preprocessed images (``PROBE_IMAGES`` are used) on ``device``.
     An explicit request is kept when faithful; ``auto`` also races fp32 and keeps the
-    fastest faithful candidate.
+    fastest faithful candidate, unless ``remembered`` names the winner of an earlier race
+    here, which is then only checked for fidelity.
     """
     requested = check_name(requested)
     probe = probe[:PROBE_IMAGES].to(device, torch.float32)
     tried = candidates(requested, device)
     if not tried:
         return tower, PrecisionChoice("fp32", requested, 1.0, 1.0, 1.0, "fp32")
+    if requested == "auto" and remembered == "fp32":
+        note = "fp32 (no faster precision here, when last measured)"
+        return tower, PrecisionChoice("fp32", requested, 1.0, 1.0, 1.0, note)
     reference, _ = _run(tower, probe)
+    if requested == "auto" and remembered in tried and not _unfit(remembered, device):
+        converted = convert(tower, remembered)
+        out, _ = _run(converted, probe)
+        cosine = float((out * reference).sum(-1).min())
+        if cosine >= FIDELITY:
+            share = coverage(tower, remembered)
+            note = f"{remembered}: the fastest here when last measured, cosine {cosine:.4f}"
+            return converted, PrecisionChoice(remembered, requested, cosine, 1.0, share, note)
     _, fp32_time = _run(tower, probe)  # the first run paid the warm-up
     best: tuple[nn.Module, PrecisionChoice] | None = None
     refused: list[str] = []
+    raced = requested == "auto"
     for precision in tried:
         unfit = _unfit(precision, device)
         if unfit:
@@ -246,7 +281,7 @@ def choose(
         speedup = fp32_time / max(seconds, 1e-9)
         share = coverage(tower, precision)
         note = f"{precision}: {speedup:.2f}x fp32, cosine {cosine:.4f}, {share:.0%} of weights"
-        choice = PrecisionChoice(precision, requested, cosine, speedup, share, note)
+        choice = PrecisionChoice(precision, requested, cosine, speedup, share, note, raced)
         if best is None or speedup > best[1].speedup:
             best = (converted, choice)
     if best is not None and (requested != "auto" or best[1].speedup > 1.0):
@@ -254,7 +289,10 @@ def choose(
     if best is not None:
         refused.append(f"{best[1].precision}: no faster than fp32 here ({best[1].speedup:.2f}x)")
     note = "fp32 (" + "; ".join(refused) + ")" if refused else "fp32"
-    return tower, PrecisionChoice("fp32", requested, 1.0, 1.0, 1.0, note)
+    # Only a race that found nothing faster is worth remembering; an unfaithful
+    # candidate is checked again next time (the next photos may pass).
+    remember = raced and best is not None
+    return tower, PrecisionChoice("fp32", requested, 1.0, 1.0, 1.0, note, remember)
 
 
 def _unfit(precision: str, device: torch.device) -> str | None:
@@ -270,13 +308,15 @@ def _unfit(precision: str, device: torch.device) -> str | None:
     return None
 
 
-def apply(model: ClipModel, requested: str, probe: torch.Tensor) -> PrecisionChoice:
+def apply(
+    model: ClipModel, requested: str, probe: torch.Tensor, remembered: str | None = None
+) -> PrecisionChoice:
     """Set ``model``'s image tower to the chosen precision (from its fp32 tower)."""
     clip = model.model
     with model._forward_lock:
         tower = clip.visual
         if isinstance(tower, ReducedTower) or next(tower.parameters()).dtype != torch.float32:
             raise ModelError("a precision is chosen from the fp32 model: load it again")
-        chosen, choice = choose(tower, requested, model.device, probe)
+        chosen, choice = choose(tower, requested, model.device, probe, remembered)
         clip.visual = chosen
     return choice

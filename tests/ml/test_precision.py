@@ -136,3 +136,29 @@ def test_a_precision_is_chosen_once(tiny_clip_spec, pixels):
         precision.apply(model, "int8", pixels)
         with pytest.raises(ModelError, match="load it again"):
             precision.apply(model, "int8", pixels)
+
+
+def test_a_remembered_auto_choice_skips_the_race(tiny_clip_spec, pixels):
+    remembered = precision.candidates("auto", torch.device("cpu"))[:1] or ["fp32"]
+    model = ClipModel.load(tiny_clip_spec, "cpu")
+    choice = precision.apply(model, "auto", pixels, remembered=remembered[0])
+    assert choice.precision == remembered[0]
+    assert not choice.raced  # nothing new to remember
+    assert "when last measured" in choice.note
+
+
+def test_a_remembered_choice_that_is_no_longer_faithful_is_raced_again(tiny_clip_spec, pixels):
+    if not precision.int8_available():
+        pytest.skip("this torch has no dynamic int8 quantization")
+    model = ClipModel.load(tiny_clip_spec, "cpu")
+    break_int8(model)
+    choice = precision.apply(model, "auto", pixels, remembered="int8")
+    assert choice.precision != "int8"
+    assert "last measured" not in choice.note
+
+
+def test_the_memory_key_names_the_model_torch_and_processor():
+    key = precision.memory_key("local-dir:/m", torch.device("cpu"))
+    assert key.startswith("precision:local-dir:/m|torch ")
+    assert torch.backends.cpu.get_cpu_capability() in key
+    assert key != precision.memory_key("local-dir:/other", torch.device("cpu"))

@@ -75,7 +75,7 @@ def run_index(
         encode_missing,
     )
 
-    model.request_precision(library.precision)  # chosen on the first batch it encodes
+    request_precision(library, model)
     sink = EmbeddingSink(catalog, model, default_batch_size(model), progress)
     summary = scanner.scan(
         roots,
@@ -95,6 +95,7 @@ def run_index(
     summary["encoded"] = sink.encoded + encoded
     summary["errors"] += failed
     summary["pending"] = 0
+    remember_precision(library, model)
     choice = model.precision_choice
     summary["precision"] = model.precision
     summary["precision_note"] = choice.note if choice is not None else model.precision
@@ -148,14 +149,34 @@ def run_encoding(
     from photoorg.services.indexing.encoding import encode_missing
 
     model = library.model()
+    request_precision(library, model)
     encoded, failed = encode_missing(
         library.catalog, model, workers=library.workers, progress=progress, cancel=cancel
     )
+    remember_precision(library, model)
     adopt_model_if_complete(library, model.id)
     library._index_keeper(model).sync()
     if encoded:
         library.tagging.after_index(encoded=True, progress=progress, cancel=cancel)
     return {"encoded": encoded, "errors": failed}
+
+
+def request_precision(library: Library, model: Any) -> None:
+    """Ask for the library's precision, chosen on the first batch the model encodes, with
+    what ``auto`` chose for this model on this machine before (see ``ml.precision``)."""
+    from photoorg.ml.precision import memory_key
+
+    remembered = library.catalog.get_setting(memory_key(model.id, model.device))
+    model.request_precision(library.precision, remembered=remembered)
+
+
+def remember_precision(library: Library, model: Any) -> None:
+    """Keep the winner of an ``auto`` race, so that every later run here encodes alike."""
+    from photoorg.ml.precision import memory_key
+
+    choice = model.precision_choice
+    if choice is not None and choice.raced:
+        library.catalog.set_setting(memory_key(model.id, model.device), choice.precision)
 
 
 def pending_encoding(library: Library) -> int:

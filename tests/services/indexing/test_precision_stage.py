@@ -68,3 +68,26 @@ def test_an_explicit_precision_is_recorded(tmp_path, folder, tiny_clip_spec):
         assert library.status()["precision"] == {"fp32": 360}
         library.set_precision("int8")
         assert library.model().precision_choice is None  # a fresh model for a new choice
+
+
+def test_auto_keeps_its_first_choice_on_later_runs(tmp_path, tiny_clip_spec):
+    """The race between precisions is close on some CPUs: a catalog must not mix them."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    sc.write_library(first, 16, seed=5, size=96)
+    sc.write_library(second, 16, seed=6, size=96)
+    with Library(tmp_path / "catalog", model=tiny_clip_spec) as library:
+        chosen = library.index([first])["precision"]
+        model = library.model()
+        from photoorg.ml.precision import memory_key
+
+        key = memory_key(model.id, model.device)
+        if model.precision_choice.raced:
+            assert library.catalog.get_setting(key) == chosen
+        else:  # nothing to race on this machine (no int8, no native bf16)
+            assert library.catalog.get_setting(key) is None
+        library.catalog.set_setting(key, chosen)
+    with Library(tmp_path / "catalog", model=tiny_clip_spec) as library:
+        summary = library.index([second])
+        counts = library.status()["precision"]
+    assert summary["precision"] == chosen
+    assert counts == {chosen: 32}
