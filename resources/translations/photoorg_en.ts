@@ -60,7 +60,7 @@
   <context>
     <name>Commands</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/commands.py" line="382" />
+      <location filename="../../photoorg/ui/file_commands.py" line="141" />
       <source>Wrote %n XMP sidecar(s)</source>
       <translation>
         <numerusform>Wrote %n XMP sidecar</numerusform>
@@ -82,7 +82,7 @@
   <context>
     <name>MainWindow</name>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="320" />
+      <location filename="../../photoorg/ui/main_window.py" line="319" />
       <source>%n photo(s) shown</source>
       <translation>
         <numerusform>%n photo shown</numerusform>
@@ -90,7 +90,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="330" />
+      <location filename="../../photoorg/ui/main_window.py" line="329" />
       <source>%n unreadable file(s)</source>
       <translation>
         <numerusform>%n unreadable file</numerusform>
@@ -98,7 +98,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="352" />
+      <location filename="../../photoorg/ui/main_window.py" line="351" />
       <source>%n photo(s) on the map</source>
       <translation>
         <numerusform>%n photo on the map</numerusform>
@@ -106,7 +106,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="383" />
+      <location filename="../../photoorg/ui/main_window.py" line="382" />
       <source> and %n more photo(s)</source>
       <translation>
         <numerusform> and %n more photo</numerusform>
@@ -114,7 +114,7 @@
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/window_indexing.py" line="31" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="32" />
       <source>Encoding %n photo(s) that wait… {0:,} done; searching by description covers them as they are done.</source>
       <translation>
         <numerusform>Encoding %n photo that waits… {0:,} done; searching by description covers it once it is done.</numerusform>

@@ -193,7 +193,7 @@ PhotoOrg 会读取它，并按照片内容查找照片。</translation>
   <context>
     <name>Commands</name>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="33" />
+      <location filename="../../photoorg/ui/commands.py" line="27" />
       <source>PhotoOrg {}
 A local photo organizer: nothing you have leaves your computer.
 
@@ -210,281 +210,281 @@ World map: Natural Earth (naturalearthdata.com), public domain.</source>
 世界地图：Natural Earth（naturalearthdata.com），公有领域。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="69" />
+      <location filename="../../photoorg/ui/commands.py" line="63" />
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="73" />
+      <location filename="../../photoorg/ui/commands.py" line="67" />
       <source>&amp;Add Folder…</source>
       <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="80" />
+      <location filename="../../photoorg/ui/commands.py" line="74" />
       <source>&amp;Rescan Folders</source>
       <translation>重新扫描文件夹(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="88" />
+      <location filename="../../photoorg/ui/commands.py" line="82" />
       <source>&amp;Settings…</source>
       <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="94" />
+      <location filename="../../photoorg/ui/commands.py" line="88" />
       <source>&amp;Quit</source>
       <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="97" />
+      <location filename="../../photoorg/ui/commands.py" line="91" />
       <source>&amp;View</source>
       <translation>视图(&amp;V)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="98" />
+      <location filename="../../photoorg/ui/commands.py" line="92" />
       <source>&amp;Search</source>
       <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="102" />
+      <location filename="../../photoorg/ui/commands.py" line="96" />
       <source>&amp;Larger Thumbnails</source>
       <translation>放大缩略图(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="109" />
+      <location filename="../../photoorg/ui/commands.py" line="103" />
       <source>S&amp;maller Thumbnails</source>
       <translation>缩小缩略图(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="116" />
+      <location filename="../../photoorg/ui/commands.py" line="110" />
       <source>&amp;Map</source>
       <translation>地图(&amp;M)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="119" />
+      <location filename="../../photoorg/ui/commands.py" line="113" />
       <source>Photos on the world map</source>
       <translation>世界地图上的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="123" />
+      <location filename="../../photoorg/ui/commands.py" line="117" />
       <source>&amp;Duplicates…</source>
       <translation>重复照片(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="126" />
+      <location filename="../../photoorg/ui/commands.py" line="120" />
       <source>&amp;People…</source>
       <translation>人物(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="128" />
+      <location filename="../../photoorg/ui/commands.py" line="122" />
       <source>&amp;Problems…</source>
       <translation>问题(&amp;P)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="130" />
+      <location filename="../../photoorg/ui/commands.py" line="124" />
       <source>&amp;Photos</source>
       <translation>照片(&amp;P)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="134" />
+      <location filename="../../photoorg/ui/commands.py" line="128" />
       <source>&amp;Open in Viewer</source>
       <translation>用查看器打开(&amp;O)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="141" />
+      <location filename="../../photoorg/ui/commands.py" line="135" />
       <source>Show in &amp;Folder</source>
       <translation>在文件夹中显示(&amp;F)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="148" />
+      <location filename="../../photoorg/ui/commands.py" line="142" />
       <source>Find &amp;Similar</source>
       <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="156" />
+      <location filename="../../photoorg/ui/commands.py" line="150" />
       <source>&amp;Copy to Folder…</source>
       <translation>复制到文件夹(&amp;C)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="162" />
+      <location filename="../../photoorg/ui/commands.py" line="156" />
       <source>&amp;Move to Folder…</source>
       <translation>移动到文件夹(&amp;M)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="166" />
+      <location filename="../../photoorg/ui/commands.py" line="160" />
       <source>&amp;Export as JPEG…</source>
       <translation>导出为 JPEG(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="169" />
+      <location filename="../../photoorg/ui/commands.py" line="163" />
       <source>Write &amp;XMP Sidecars</source>
       <translation>写入 XMP 附属文件(&amp;X)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="172" />
+      <location filename="../../photoorg/ui/commands.py" line="166" />
       <source>Add to &amp;Album</source>
       <translation>添加到相册(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="177" />
+      <location filename="../../photoorg/ui/commands.py" line="171" />
       <source>&amp;Remove from This Album</source>
       <translation>从此相册移除(&amp;R)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="181" />
+      <location filename="../../photoorg/ui/commands.py" line="175" />
       <source>&amp;Labels</source>
       <translation>标签(&amp;L)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="185" />
+      <location filename="../../photoorg/ui/commands.py" line="179" />
       <source>&amp;Edit Labels…</source>
       <translation>编辑标签(&amp;E)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="192" />
+      <location filename="../../photoorg/ui/commands.py" line="186" />
       <source>&amp;Apply Label to This Folder or Album…</source>
       <translation>给此文件夹或相册加标签(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="196" />
+      <location filename="../../photoorg/ui/commands.py" line="190" />
       <source>&amp;Albums</source>
       <translation>相册(&amp;A)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="200" />
+      <location filename="../../photoorg/ui/commands.py" line="194" />
       <source>&amp;New Album…</source>
       <translation>新建相册(&amp;N)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="207" />
+      <location filename="../../photoorg/ui/commands.py" line="201" />
       <source>&amp;Save Search as Smart Album…</source>
       <translation>将搜索保存为智能相册(&amp;S)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="213" />
+      <location filename="../../photoorg/ui/commands.py" line="207" />
       <source>&amp;Delete This Album…</source>
       <translation>删除此相册(&amp;D)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="217" />
+      <location filename="../../photoorg/ui/commands.py" line="211" />
       <source>&amp;Help</source>
       <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="218" />
+      <location filename="../../photoorg/ui/commands.py" line="212" />
       <source>&amp;About PhotoOrg…</source>
       <translation>关于 PhotoOrg(&amp;A)…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="224" />
+      <location filename="../../photoorg/ui/commands.py" line="218" />
       <source>About PhotoOrg</source>
       <translation>关于 PhotoOrg</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="245" />
+      <location filename="../../photoorg/ui/commands.py" line="239" />
       <source>Apply Label to This Folder…</source>
       <translation>给此文件夹加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="251" />
+      <location filename="../../photoorg/ui/commands.py" line="245" />
       <source>Apply Label to This Album…</source>
       <translation>给此相册加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="254" />
+      <location filename="../../photoorg/ui/commands.py" line="248" />
       <source>Delete…</source>
       <translation>删除…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="257" />
+      <location filename="../../photoorg/ui/commands.py" line="251" />
       <source>Edit Label…</source>
       <translation>编辑标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="266" />
+      <location filename="../../photoorg/ui/file_commands.py" line="25" />
       <source>No application opened {0}</source>
       <translation>没有应用程序能打开 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="272" />
+      <location filename="../../photoorg/ui/file_commands.py" line="31" />
       <source>Could not open the file manager: {0}</source>
       <translation>无法打开文件管理器：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="291" />
-      <location filename="../../photoorg/ui/commands.py" line="350" />
-      <location filename="../../photoorg/ui/commands.py" line="367" />
+      <location filename="../../photoorg/ui/file_commands.py" line="50" />
+      <location filename="../../photoorg/ui/file_commands.py" line="109" />
+      <location filename="../../photoorg/ui/file_commands.py" line="126" />
       <source>Select photos first.</source>
       <translation>请先选择照片。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="295" />
+      <location filename="../../photoorg/ui/file_commands.py" line="54" />
       <source>Move photos to</source>
       <translation>将照片移动到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="297" />
+      <location filename="../../photoorg/ui/file_commands.py" line="56" />
       <source>Copy photos to</source>
       <translation>将照片复制到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="323" />
+      <location filename="../../photoorg/ui/file_commands.py" line="82" />
       <source>; {0} failed ({1}: {2})</source>
       <translation>；{0} 个失败（{1}：{2}）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="333" />
+      <location filename="../../photoorg/ui/file_commands.py" line="92" />
       <source>Move to Folder</source>
       <translation>移动到文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="334" />
+      <location filename="../../photoorg/ui/file_commands.py" line="93" />
       <source>{0} is not one of the library's folders. Add it as a library folder and move the photos there? (Otherwise their tags and albums would be lost.)</source>
       <translation>{0} 不是照片库的文件夹。要把它添加为照片库文件夹并把照片移过去吗？（否则它们的标签和相册会丢失。）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="343" />
+      <location filename="../../photoorg/ui/file_commands.py" line="102" />
       <source>Moving failed: {0}</source>
       <translation>移动失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="389" />
+      <location filename="../../photoorg/ui/file_commands.py" line="148" />
       <source>Writing sidecars failed: {0}</source>
       <translation>写入附属文件失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="353" />
+      <location filename="../../photoorg/ui/file_commands.py" line="112" />
       <source>Export photos to</source>
       <translation>将照片导出到</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="361" />
+      <location filename="../../photoorg/ui/file_commands.py" line="120" />
       <source>Export failed</source>
       <translation>导出失败</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/commands.py" line="382" />
+      <location filename="../../photoorg/ui/file_commands.py" line="141" />
       <source>Wrote %n XMP sidecar(s)</source>
       <translation>
         <numerusform>已写入 %n 个 XMP 附属文件</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="427" />
+      <location filename="../../photoorg/ui/commands.py" line="292" />
       <source>Could not change the text reading setting</source>
       <translation>无法更改文字读取设置</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="432" />
+      <location filename="../../photoorg/ui/commands.py" line="297" />
       <source>Remove Folder</source>
       <translation>移除文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="433" />
+      <location filename="../../photoorg/ui/commands.py" line="298" />
       <source>Forget the photos under {0} in the catalog? The files themselves stay.</source>
       <translation>从目录中移除 {0} 下的照片？文件本身会保留。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/commands.py" line="450" />
+      <location filename="../../photoorg/ui/commands.py" line="315" />
       <source>Could not remove the folder</source>
       <translation>无法移除文件夹</translation>
     </message>
@@ -582,7 +582,7 @@ World map: Natural Earth (naturalearthdata.com), public domain.</source>
   <context>
     <name>FaceCanvas</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/face_canvas.py" line="70" />
+      <location filename="../../photoorg/ui/widgets/face_canvas.py" line="72" />
       <source>Who is this?</source>
       <translation>这是谁？</translation>
     </message>
@@ -775,39 +775,39 @@ Choose the folders that hold your photos. They are read, never changed.</source>
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="130" />
+      <location filename="../../photoorg/ui/main_window.py" line="129" />
       <source>Loading the model…</source>
       <translation>正在加载模型…</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/window_indexing.py" line="31" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="32" />
       <source>Encoding %n photo(s) that wait… {0:,} done; searching by description covers them as they are done.</source>
       <translation>
         <numerusform>正在编码 %n 张待处理的照片…已完成 {0:,} 张；完成的照片即可按描述搜索。</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/window_indexing.py" line="55" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="67" />
       <source>no changes</source>
       <translation>没有变化</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/window_indexing.py" line="65" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="77" />
       <source>Indexing stopped; everything read so far is kept.</source>
       <translation>索引已停止；已读取的内容都已保留。</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="158" />
+      <location filename="../../photoorg/ui/main_window.py" line="157" />
       <source>Indexing failed: {0}</source>
       <translation>索引失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="183" />
+      <location filename="../../photoorg/ui/main_window.py" line="182" />
       <source>PhotoOrg — {0}</source>
       <translation>PhotoOrg — {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="187" />
+      <location filename="../../photoorg/ui/main_window.py" line="186" />
       <source>The catalog could not be opened.
 
 {0}</source>
@@ -816,67 +816,67 @@ Choose the folders that hold your photos. They are read, never changed.</source>
 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="192" />
+      <location filename="../../photoorg/ui/main_window.py" line="191" />
       <source>The catalog could not be opened: {0}</source>
       <translation>无法打开目录：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="260" />
+      <location filename="../../photoorg/ui/main_window.py" line="259" />
       <source>Model: {0}</source>
       <translation>模型：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="267" />
+      <location filename="../../photoorg/ui/main_window.py" line="266" />
       <source>No model</source>
       <translation>无模型</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="271" />
+      <location filename="../../photoorg/ui/main_window.py" line="270" />
       <source>Searching by description needs a CLIP model, and it could not be loaded: {0}
 Browsing by folder and date works without it. To use a model on this computer, choose its folder (open_clip_config.json and open_clip_model.safetensors).</source>
       <translation>按描述搜索需要 CLIP 模型，但无法加载：{0}
 不用模型也可以按文件夹和日期浏览。要使用本机上的模型，请选择它的文件夹（open_clip_config.json 和 open_clip_model.safetensors）。</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="320" />
+      <location filename="../../photoorg/ui/main_window.py" line="319" />
       <source>%n photo(s) shown</source>
       <translation>
         <numerusform>显示 %n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="326" />
+      <location filename="../../photoorg/ui/main_window.py" line="325" />
       <source>{0:,} in the library</source>
       <translation>图库中共 {0:,} 张</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="330" />
+      <location filename="../../photoorg/ui/main_window.py" line="329" />
       <source>%n unreadable file(s)</source>
       <translation>
         <numerusform>%n 个无法读取的文件</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="352" />
+      <location filename="../../photoorg/ui/main_window.py" line="351" />
       <source>%n photo(s) on the map</source>
       <translation>
         <numerusform>地图上的 %n 张照片</numerusform>
       </translation>
     </message>
     <message numerus="yes">
-      <location filename="../../photoorg/ui/main_window.py" line="383" />
+      <location filename="../../photoorg/ui/main_window.py" line="382" />
       <source> and %n more photo(s)</source>
       <translation>
         <numerusform>及另外 %n 张照片</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/main_window.py" line="408" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="44" />
       <source>Add a photo folder</source>
       <translation>添加照片文件夹</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/window_indexing.py" line="54" />
+      <location filename="../../photoorg/ui/window_indexing.py" line="66" />
       <source>Indexing finished: {0}</source>
       <translation>索引完成：{0}</translation>
     </message>
@@ -1030,89 +1030,119 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>PhotoView</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="121" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="127" />
       <source>← Back</source>
       <translation>← 返回</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="122" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="128" />
       <source>Back to the grid (Esc)</source>
       <translation>返回网格（Esc）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="125" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="131" />
       <source>Previous photo (←)</source>
       <translation>上一张（←）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="126" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="132" />
       <source>Next photo (→)</source>
       <translation>下一张（→）</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="131" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="137" />
       <source>Find similar</source>
       <translation>查找相似照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="132" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="138" />
       <source>Photos like this one</source>
       <translation>与此相似的照片</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="136" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="142" />
       <source>Open</source>
       <translation>打开</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="137" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="143" />
       <source>Open in the system viewer</source>
       <translation>用系统查看器打开</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="141" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="147" />
       <source>Show in folder</source>
       <translation>在文件夹中显示</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="142" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="148" />
       <source>Reveal in the file manager</source>
       <translation>在文件管理器中显示</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="179" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="185" />
       <source>No tags yet</source>
       <translation>还没有标签</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="186" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="192" />
       <source>Add a tag…</source>
       <translation>添加标签…</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="295" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="301" />
       <source>Cannot show this photo: {0}</source>
       <translation>无法显示此照片：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="353" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="359" />
       <source>Could not change the tag: {0}</source>
       <translation>无法更改标签：{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="371" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="377" />
       <source>Who is this?</source>
       <translation>这是谁？</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="373" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="379" />
       <source>looks like {0}</source>
       <translation>像 {0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="375" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="381" />
       <source>Name this face</source>
       <translation>为这张面孔命名</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="392" />
+      <source>Name…</source>
+      <translation>命名…</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="396" />
+      <source>Not a face</source>
+      <translation>不是面孔</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="397" />
+      <source>Ignore this face (a stranger)</source>
+      <translation>忽略这张面孔（陌生人）</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="406" />
+      <source>Named {0}</source>
+      <translation>已命名为 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="413" />
+      <source>The face is left out of People</source>
+      <translation>这张面孔不再归入人物</translation>
+    </message>
+    <message>
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="432" />
+      <source>Cannot change the face: {0}</source>
+      <translation>无法更改这张面孔：{0}</translation>
     </message>
   </context>
   <context>
@@ -1372,12 +1402,12 @@ Browsing by folder and date works without it. To use a model on this computer, c
   <context>
     <name>TagRow</name>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="72" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="75" />
       <source>Yes, this is {0}</source>
       <translation>是的，这是{0}</translation>
     </message>
     <message>
-      <location filename="../../photoorg/ui/widgets/photo_view.py" line="80" />
+      <location filename="../../photoorg/ui/widgets/photo_view.py" line="83" />
       <source>No, this is not {0}</source>
       <translation>不，这不是{0}</translation>
     </message>

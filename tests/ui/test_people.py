@@ -99,3 +99,41 @@ def test_face_boxes_on_the_photo_and_naming_one(qtbot, make_window, faces_catalo
         lambda: [f.name for f in view.canvas.faces()].count("Rachel") == 1, timeout=START_TIMEOUT
     )
     assert _sidebar_people(window) == {"Rachel": "1"}
+
+
+def test_a_face_marked_not_a_face_or_ignored_leaves_the_photo_and_people(
+    qtbot, make_window, faces_catalog
+):
+    catalog, photos, _ = faces_catalog
+    window = make_window(catalog)
+    group = str(photos / GROUP_PHOTO)
+    grid = window.browser.grid
+    grid.setFocus()
+    grid.select_row(shown_paths(window).index(group))
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    view = window.photo_view
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: len(view.canvas.faces()) == 6, timeout=START_TIMEOUT)
+    first, second = view.canvas.faces()[:2]
+    menu = view.face_menu(first.id, "")
+    actions = [a for a in menu.actions() if not a.isSeparator()]
+    assert [a.text() for a in actions] == ["Name…", "Not a face", "Ignore this face (a stranger)"]
+    actions[1].trigger()  # "Not a face"
+    qtbot.waitUntil(lambda: len(view.canvas.faces()) == 5, timeout=START_TIMEOUT)
+    view.face_menu(second.id, "").actions()[-1].trigger()  # "Ignore"
+    qtbot.waitUntil(lambda: len(view.canvas.faces()) == 4, timeout=START_TIMEOUT)
+    remaining = {f.id for f in view.canvas.faces()}
+    assert first.id not in remaining and second.id not in remaining
+    window.close()
+    with Library(catalog) as library:
+        decisions = {f.face.id: f.face.decision.value for f in library.people.faces_on(group)}
+        regrouped = library.people.regroup()
+        after = {f.face.id: f.face.decision.value for f in library.people.faces_on(group)}
+        ignored_person = next(
+            f.face.person_id for f in library.people.faces_on(group) if f.face.id == second.id
+        )
+    assert ignored_person is None
+    # Not a face: gone from the photo's faces; ignored: still a face, in no person.
+    assert first.id not in decisions and decisions[second.id] == "ignored"
+    assert first.id not in after and after[second.id] == "ignored"  # a regroup keeps them
+    assert regrouped is not None

@@ -1,11 +1,12 @@
 """The photo view's picture with its faces: a box around each, the person's name under
-it, and a click on a box to name that face."""
+it, a click on a box to name that face, and a right click for the rest (not a face,
+ignore)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -32,6 +33,7 @@ def face_marks(lib, photo_id: int | None) -> list[FaceMark]:
 
 class FaceCanvas(PreviewCanvas):
     face_clicked = Signal(int, str)  # face id, its current name ("" when none)
+    face_menu_requested = Signal(int, str, QPoint)  # ... and where (global) to show a menu
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,5 +87,9 @@ class FaceCanvas(PreviewCanvas):
         face = self.face_at(event.position()) if self.show_faces else None
         if face is not None and event.button() == Qt.MouseButton.LeftButton:
             self.face_clicked.emit(face.id, face.name or "")
+            return
+        if face is not None and event.button() == Qt.MouseButton.RightButton:
+            where = event.globalPosition().toPoint()
+            self.face_menu_requested.emit(face.id, face.name or "", where)
             return
         super().mousePressEvent(event)

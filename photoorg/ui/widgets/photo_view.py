@@ -7,6 +7,7 @@ and the large preview replaces it when a worker has decoded it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photoorg.model.face import FaceDecision
 from photoorg.ui.context import LibraryContext
 from photoorg.ui.metadata import describe_metadata
 from photoorg.ui.text import plain_label, tooltip
@@ -113,6 +116,9 @@ class PhotoView(QWidget):
 
         self.canvas = FaceCanvas(self)
         self.canvas.face_clicked.connect(self._on_face_clicked)
+        self.canvas.face_menu_requested.connect(
+            lambda face_id, name, where: self.face_menu(face_id, name).exec(where)
+        )
         # A tool bar, not a row of buttons: in a narrow window (800×600) what does not fit
         # goes into its » menu instead of being clipped.
         toolbar = QToolBar(self)
@@ -379,12 +385,39 @@ class PhotoView(QWidget):
 
         self._ctx.call(lambda lib: lib.people.suggestions(face_id), ask, lambda exc: ask([]))
 
+    def face_menu(self, face_id: int, name: str) -> QMenu:
+        """What a right click on a face offers: name it, or say it is no one to group."""
+        menu = QMenu(self)
+        menu.addAction(
+            translate("PhotoView", "Name…"), lambda: self._on_face_clicked(face_id, name)
+        )
+        menu.addSeparator()
+        for text, decision in (
+            (translate("PhotoView", "Not a face"), FaceDecision.NOT_FACE),
+            (translate("PhotoView", "Ignore this face (a stranger)"), FaceDecision.IGNORED),
+        ):
+            menu.addAction(text, lambda d=decision: self.decide_face(face_id, d))
+        return menu
+
     def name_face(self, face_id: int, name: str) -> None:
         """Give a face a name (worker side), then redraw the photo's faces."""
+        self._change_face(
+            lambda lib: lib.people.name_face(face_id, name),
+            translate("PhotoView", "Named {0}").format(name),
+        )
+
+    def decide_face(self, face_id: int, decision: FaceDecision) -> None:
+        """Take a face out of the people: not a face, or a stranger to leave ungrouped."""
+        self._change_face(
+            lambda lib: lib.people.decide(face_id, decision),
+            translate("PhotoView", "The face is left out of People"),
+        )
+
+    def _change_face(self, change: Callable[[Any], object], done_message: str) -> None:
         photo_id = self.photo_id
 
         def apply(lib) -> list[FaceMark]:
-            lib.people.name_face(face_id, name)
+            change(lib)
             return face_marks(lib, photo_id)
 
         def done(faces: list[FaceMark]) -> None:
@@ -392,10 +425,13 @@ class PhotoView(QWidget):
                 self.canvas.set_faces(
                     faces, (self.info.get("width", 0), self.info.get("height", 0))
                 )
-            self.message.emit(f"Named {name}")
+            self.message.emit(done_message)
             self.tags_changed.emit()  # the sidebar's people change
 
-        self._ctx.call(apply, done, lambda exc: self.message.emit(f"Cannot name the face: {exc}"))
+        def failed(exc: BaseException) -> None:
+            self.message.emit(translate("PhotoView", "Cannot change the face: {0}").format(exc))
+
+        self._ctx.call(apply, done, failed)
 
     def _on_similar(self) -> None:
         if self.photo_id is not None:
