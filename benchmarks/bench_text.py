@@ -9,9 +9,14 @@ and without a sign, decoded the way indexing decodes (draft mode, upright), it m
 - which signs the probe and the full read find, by glyph height as a share of the
   photo's height (a shop sign across the street is ~2-3 %, a menu held close ~8 %);
 - the text stage's throughput at each setting (off / likely / every) for a library in
-  which one photo in ten holds text, and what each setting misses there.
+  which one photo in ten holds text, and what each setting misses there, from the
+  medians above;
+- then, measured end to end, ``Library.index`` of such a library (``--index N`` photos,
+  one in ten with a sign) at each setting, each on a fresh catalog: photos/s, and what
+  the setting adds per photo over ``off`` (scan and thumbnail only, or also encoding
+  with ``--model SPEC``).
 
-    python benchmarks/bench_text.py [--threads 0] [--per-height 3]
+    python benchmarks/bench_text.py [--threads 0] [--per-height 3] [--index 40] [--model SPEC]
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import argparse
 import io
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,6 +67,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="onnxruntime threads (0: all)")
     parser.add_argument("--per-height", type=int, default=3)
     parser.add_argument("--probe-side", type=int, default=PROBE_SIDE)
+    parser.add_argument("--index", type=int, default=40, help="photos to index (0: skip)")
+    parser.add_argument("--model", help="also encode, with this CLIP model, while indexing")
     args = parser.parse_args()
     reader = TextReader(threads=args.threads, probe_side=args.probe_side)
     reader.read(signs.render_plain(size=(320, 240)))  # load the models outside the timings
@@ -116,6 +124,39 @@ def main() -> None:
         f"  likely: {1 / (decode_s + likely):5.2f} photos/s, finds {likely_found:.0%} of the signs"
     )
     print(f"  every:  {1 / (decode_s + full):5.2f} photos/s, finds {every_found:.0%} of the signs")
+    if args.index:
+        index_at_each_setting(args.index, args.model, pool)
+
+
+def index_at_each_setting(count: int, model: str | None, pool: list[signs.Sign]) -> None:
+    """``Library.index`` of ``count`` photos, one in ten with a sign, at each setting."""
+    from photoorg.services.library import Library
+
+    work = Path(tempfile.mkdtemp(prefix="photoorg-text-"))
+    photos = work / "photos"
+    photos.mkdir()
+    with_text = set(range(0, count, 10))
+    for k in range(count):
+        if k in with_text:
+            sign = pool[k // 10 % len(pool)]
+            picture = signs.render_sign(sign, size=SIZE, text_height=HEIGHTS[k // 10 % 4], seed=k)
+        else:
+            picture = signs.render_plain(size=SIZE, seed=1000 + k)
+        (photos / f"IMG_{k:04d}.jpg").write_bytes(jpeg(picture))
+    what = f"encoding with {model}" if model else "no encoding"
+    print(f"Library.index of {count} photos ({len(with_text)} with a sign; {what}):")
+    off_rate = None
+    for setting in ("off", "likely", "every"):
+        with Library(work / f"catalog-{setting}", model=model, device="cpu") as library:
+            started = time.perf_counter()
+            summary = library.index([photos], encode=model is not None, read_text=setting)
+            seconds = time.perf_counter() - started
+        rate = count / seconds
+        added = (
+            "" if off_rate is None else f", adds {(1 / rate - 1 / off_rate) * 1000:.0f} ms a photo"
+        )
+        off_rate = off_rate or rate
+        print(f"  {setting:7s} {rate:6.2f} photos/s{added}  (text: {summary['text']})")
 
 
 if __name__ == "__main__":
