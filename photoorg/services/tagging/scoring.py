@@ -89,6 +89,9 @@ class Classifiers:
                 groups.setdefault(c.group, []).append(i)
         self.groups = [np.array(members, np.int64) for members in groups.values()]
         self.thresholds = thresholds
+        if columns:
+            # Zero columns up to a multiple of 8: BLAS ran 205 columns 10% slower than 208.
+            columns.extend([np.zeros(dim, np.float32)] * (-len(columns) % 8))
         self.matrix = (
             np.ascontiguousarray(np.stack(columns).astype(np.float32))
             if columns
@@ -111,11 +114,7 @@ class Classifiers:
         scores = vectors @ self.matrix.T
         base = scores[:, :labels]
         mask = base >= self.thresholds
-        if self.neutral is not None:
-            baseline = scores[:, self.neutral].max(axis=1)
-            # Only the few pairs over their threshold are compared (mask is sparse).
-            r, c = np.nonzero(mask & self.evidence)
-            mask[r, c] = base[r, c] > baseline[r]
+        baseline = None if self.neutral is None else scores[:, self.neutral].max(axis=1)
         for column, ref, negs in self.vetoes:
             mask[:, column] &= scores[:, ref] > scores[:, negs].max(axis=1)
         probability = None
@@ -123,8 +122,16 @@ class Classifiers:
             probability = np.full((n, labels), np.nan, np.float32)
             rows, cols, positive = self._decisions_in_block(ids, decided)
             for members in self.groups:
+                if baseline is not None:  # rule 1 before the contest: only holders compete
+                    mask[:, members] &= ~self.evidence[members] | (
+                        base[:, members] > baseline[:, None]
+                    )
                 self._settle_group(members, base, mask, probability, rows, cols, positive)
         r, c = np.nonzero(mask)
+        if baseline is not None:
+            # Rule 1 on the few pairs over their threshold, not on the whole block.
+            keep = ~self.evidence[c] | (base[r, c] > baseline[r])
+            r, c = r[keep], c[keep]
         return Block(
             photo=ids[r],
             column=c.astype(np.int64),
