@@ -165,3 +165,18 @@ def test_tags_written_before_that_no_longer_hold_go_at_the_next_retag(many):
     lib.tagging.tag()
     assert auto_tags(many, photo) == []
     assert auto_tags(many, dog) == ["thing0"]
+
+
+def test_in_an_exclusive_group_an_unsure_photo_gets_no_member(tmp_path):
+    """The group's best guess for a photo that matches everything must hold on its own."""
+    made = synthetic.make(tmp_path / "group", MANY)
+    try:
+        labels = [Label(name=c, exclusive_group="kind") for c in MANY if c != "other"]
+        synthetic.use_labels(made, labels, tmp_path)
+        unsure = made.add_photo(made.shared + made.text_offset, "uncertain")
+        made.library.tagging.tag()
+        assert auto_tags(made, unsure) == []
+        for label in labels:
+            assert carried(made, label.name) == made.ids(label.name)
+    finally:
+        made.library.close()
