@@ -122,7 +122,7 @@ class Classifiers:
             probability = np.full((n, labels), np.nan, np.float32)
             rows, cols, positive = self._decisions_in_block(ids, decided)
             for members in self.groups:
-                if baseline is not None:  # rule 1 before the contest: only holders compete
+                if baseline is not None:  # rule 1 first: the group's best guess must hold
                     mask[:, members] &= ~self.evidence[members] | (
                         base[:, members] > baseline[:, None]
                     )
