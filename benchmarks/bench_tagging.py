@@ -14,7 +14,10 @@ Timed, in one process:
   reread    re-tag after the in-memory matrix was dropped (what SQLite costs)
 and, for the warm case, its parts: the product alone, reading the tags back.
 
-    python benchmarks/bench_tagging.py [--photos 100000] [--labels 200] [--dim 512]
+With ``--auto`` the labels have automatic thresholds instead (read off the library,
+plus the neutral-prompt baseline each tag must beat: one more column of the product).
+
+    python benchmarks/bench_tagging.py [--photos 100000] [--labels 200] [--dim 512] [--auto]
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks import fake_library
 from photoorg.model.label import Label
 from photoorg.services.library import Library
+from photoorg.services.tagging.learning import NEUTRAL_PROMPTS
 from photoorg.store import embeddings
 from photoorg.store import labels as label_store
 from photoorg.store import prompt_vectors as prompt_store
@@ -47,7 +51,7 @@ def unit(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
-def build(home: Path, n: int, labels: int, dim: int, threshold: float) -> Library:
+def build(home: Path, n: int, labels: int, dim: int, threshold: float | None) -> Library:
     rng = np.random.default_rng(0)
     library = Library(home, model=MODEL)
     model_id = library.model_name_id()
@@ -62,6 +66,7 @@ def build(home: Path, n: int, labels: int, dim: int, threshold: float) -> Librar
             label = Label(name=f"label{k:03d}", prompts=("a photo of a {}.",), threshold=threshold)
             label_store.insert_label(db, label)
             texts += label.texts()
+        texts += NEUTRAL_PROMPTS
         prompt_store.save_text_vectors(db, model_id, texts, unit(rng, len(texts), dim))
     return library
 
@@ -88,9 +93,10 @@ def main() -> int:
     parser.add_argument("--dim", type=int, default=512)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", help="also write the figures here")
+    parser.add_argument("--auto", action="store_true", help="automatic thresholds")
     args = parser.parse_args()
     # Random unit vectors in d dimensions have cosines ~ N(0, 1/sqrt(d)): 2.05 sd -> 2%.
-    threshold = 2.054 / np.sqrt(args.dim)
+    threshold = None if args.auto else 2.054 / np.sqrt(args.dim)
 
     with tempfile.TemporaryDirectory(prefix="bench-tagging-") as tmp:
         t_build, library = timed(
@@ -142,6 +148,7 @@ def main() -> int:
         "photos": args.photos,
         "labels": args.labels,
         "dim": args.dim,
+        "thresholds": "auto" if args.auto else "fixed",
         "tags": tags,
         "cpu_count": os.cpu_count(),
         "build_s": round(t_build, 2),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,8 @@ class Engine:
         texts = [
             t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
         ]
+        if any(s.label.enabled and s.label.threshold is None for s in labels):
+            texts += learning.NEUTRAL_PROMPTS  # the baseline of automatic thresholds
         vectors = (
             self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
             if texts
@@ -118,7 +121,12 @@ class Engine:
                 )
             )
         self._fill_auto_thresholds(built, auto, snapshot, sample)
-        return Classifiers(built, snapshot.dim, logit_scale)
+        neutral = (
+            learning.normalise(np.stack([vectors[t] for t in learning.NEUTRAL_PROMPTS]))
+            if auto and learning.NEUTRAL_PROMPTS
+            else None  # no neutral prompts: thresholds alone decide
+        )
+        return Classifiers(built, snapshot.dim, logit_scale, neutral)
 
     def _fill_auto_thresholds(
         self,
@@ -127,7 +135,11 @@ class Engine:
         snapshot: Snapshot,
         sample: np.ndarray,
     ) -> None:
-        """Zero-shot labels' thresholds, computed together and cached per library state."""
+        """Zero-shot labels' thresholds, computed together and cached per library state.
+
+        Read off the raw scores; each such label then also needs evidence on each photo
+        (``scoring`` rule 1: it must beat the neutral prompts there).
+        """
         if not auto:
             return
         cache_keys = [(snapshot.generation, vector.tobytes()) for _, vector in auto]
@@ -144,10 +156,7 @@ class Engine:
                     self._thresholds.clear()
                 self._thresholds.update(found)
         for (position, _), key in zip(auto, cache_keys, strict=True):
-            c = built[position]
-            built[position] = Classifier(
-                c.label_id, c.vector, known[key], c.text, c.negatives, c.group
-            )
+            built[position] = replace(built[position], threshold=known[key], evidence=True)
 
     @staticmethod
     def decided_columns(

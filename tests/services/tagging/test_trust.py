@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from photoorg.model.label import Label
+from photoorg.services.tagging.learning import NEUTRAL_PROMPTS
 from tests.support import synthetic
 
 CONCEPTS = {"dog": 30, "cat": 30, "car": 30, "tree": 30, "other": 120}
@@ -103,3 +105,78 @@ def test_examples_that_agree_still_teach_a_label_its_words_miss(syn):
         if k == 5:
             assert accuracy >= 0.95, accuracy
             assert set(cars) <= tagged
+
+
+MANY = {f"thing{k}": 20 for k in range(8)} | {"other": 80}
+
+
+@pytest.fixture
+def many(tmp_path):
+    """Eight labels, each with its concept's photos, and photos of none of them."""
+    made = synthetic.make(tmp_path / "many", MANY)
+    labels = [Label(name=c) for c in MANY if c != "other"]
+    synthetic.use_labels(made, labels, tmp_path)
+    made.label_vectors = np.stack([made.text_vector(t) for x in labels for t in x.texts()])
+    yield made
+    made.library.close()
+
+
+def auto_tags(syn, photo):
+    return sorted(t["label"] for t in syn.library.info(photo)["tags"] if t["source"] == "auto")
+
+
+def test_a_photo_the_model_does_not_understand_gets_few_tags(many):
+    """A photo that matches all text a little (noise, a blank wall, something unlike the
+    library) got every label whose threshold its even scores cleared (55 in a real
+    library); an automatic label now also has to beat "a photo." on that photo."""
+    labels = [c for c in MANY if c != "other"]
+    uncertain = {
+        # leans towards everything written, as out-of-distribution pictures do
+        "all text": many.add_photo(many.shared + many.text_offset, "uncertain"),
+        # the neutral prompt's own direction
+        "neutral": many.add_photo(many.text_vector(NEUTRAL_PROMPTS[0]), "uncertain"),
+        # equally close to every label
+        "every label": many.add_photo(many.label_vectors.mean(axis=0), "uncertain"),
+    }
+    clear = {c: many.add_photo(many.concepts[c] + many.shared, c) for c in labels}
+    many.library.tagging.tag()
+    for kind, photo in uncertain.items():
+        assert len(auto_tags(many, photo)) <= 1, (kind, auto_tags(many, photo))
+    for concept, photo in clear.items():  # ground truth: a clear photo keeps its label
+        assert auto_tags(many, photo) == [concept]
+    for concept in labels:  # and every photo of the concept, nothing else
+        assert carried(many, concept) == many.ids(concept)
+
+
+def test_tags_written_before_that_no_longer_hold_go_at_the_next_retag(many):
+    """The photo view shows a photo's tags as stored (``Library.info``): automatic tags
+    an earlier rule gave an uncertain photo must not stay there."""
+    from photoorg.store import labels as label_store
+    from photoorg.store import tags as tag_store
+
+    lib = many.library
+    lib.tagging.tag()
+    photo = many.add_photo(many.shared + many.text_offset, "uncertain")
+    dog = many.ids("thing0")[0]
+    with lib.catalog.write() as db:
+        stale = [(photo, label_store.find_label(db, c).id, 0.5, None) for c in MANY if c != "other"]
+        tag_store.write_auto(db, stale, [], [])
+    assert len(auto_tags(many, photo)) == len(stale)
+    lib.tagging.tag()
+    assert auto_tags(many, photo) == []
+    assert auto_tags(many, dog) == ["thing0"]
+
+
+def test_in_an_exclusive_group_an_unsure_photo_gets_no_member(tmp_path):
+    """The group's best guess for a photo that matches everything must hold on its own."""
+    made = synthetic.make(tmp_path / "group", MANY)
+    try:
+        labels = [Label(name=c, exclusive_group="kind") for c in MANY if c != "other"]
+        synthetic.use_labels(made, labels, tmp_path)
+        unsure = made.add_photo(made.shared + made.text_offset, "uncertain")
+        made.library.tagging.tag()
+        assert auto_tags(made, unsure) == []
+        for label in labels:
+            assert carried(made, label.name) == made.ids(label.name)
+    finally:
+        made.library.close()
