@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from photoorg.errors import ModelError
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.services.tagging import learning
 from photoorg.services.tagging.photo_matrix import PhotoMatrix, Snapshot
@@ -66,8 +67,6 @@ class Engine:
         texts = [
             t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
         ]
-        if any(s.label.enabled and s.label.threshold is None for s in labels):
-            texts += learning.NEUTRAL_PROMPTS  # the baseline of automatic thresholds
         vectors = (
             self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
             if texts
@@ -121,12 +120,24 @@ class Engine:
                 )
             )
         self._fill_auto_thresholds(built, auto, snapshot, sample)
-        neutral = (
-            learning.normalise(np.stack([vectors[t] for t in learning.NEUTRAL_PROMPTS]))
-            if auto and learning.NEUTRAL_PROMPTS
-            else None  # no neutral prompts: thresholds alone decide
-        )
+        neutral = self._neutral_vectors(snapshot, progress, cancel) if auto else None
         return Classifiers(built, snapshot.dim, logit_scale, neutral)
+
+    def _neutral_vectors(
+        self, snapshot: Snapshot, progress: Progress, cancel: CancelToken | None
+    ) -> np.ndarray | None:
+        """The baseline automatic thresholds are checked against (``learning``), or None:
+        then thresholds alone decide, as before the baseline existed."""
+        if not learning.NEUTRAL_PROMPTS:
+            return None
+        texts = list(learning.NEUTRAL_PROMPTS)
+        try:
+            found = self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
+        except ModelError:
+            # A catalog tagged before the baseline existed, whose model is missing now:
+            # its labels' prompts are stored, so re-tagging still works, without it.
+            return None
+        return learning.normalise(np.stack([found[t] for t in texts]))
 
     def _fill_auto_thresholds(
         self,

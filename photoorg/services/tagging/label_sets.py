@@ -50,7 +50,8 @@ def to_toml(labels: Iterable[Label]) -> str:
         tables.append(table)
     header = (
         "# PhotoOrg labels. Edit freely, then `photoorg labels import FILE`.\n"
-        '# prompts: {} stands for the name. threshold: a cosine similarity (-1..1) or "auto".\n'
+        '# prompts: {} stands for the name. threshold: a cosine similarity (-1..1) or "auto"\n'
+        '# (read off the library; a photo also needs the label to beat "a photo." and the like).\n'
         "# exclusive_group: a photo gets at most one label of a group (softmax decides).\n\n"
     )
     return header + tomli_w.dumps({"version": FORMAT_VERSION, "label": tables})

@@ -348,3 +348,24 @@ def test_an_unsure_model_tags_little_and_keeps_what_it_sees(lib, tmp_path, monke
     assert after["nothing_max"] <= len(unknown) / 8
     assert after["scene"] <= before["scene"] / 4
     assert after["recall"] >= before["recall"] and after["precision"] >= before["precision"]
+
+
+def test_retagging_without_the_model_works_from_the_stored_prompts(lib, monkeypatch):
+    """A catalog tagged before the neutral baseline existed, whose model is gone: its
+    labels' prompts are stored, so a re-tag works, with thresholds alone."""
+    from photoorg.errors import ModelError
+    from photoorg.services.tagging import learning
+
+    use_labels(lib, [Label(name=n, prompts=TEMPLATES) for n in COLOURS], lib.paths.home)
+    lib.tagging.tag()
+    with_baseline = set(auto_pairs(lib))
+    with lib.catalog.write() as db:
+        marks = ", ".join("?" * len(learning.NEUTRAL_PROMPTS))
+        db.execute(f"DELETE FROM text_embeddings WHERE text IN ({marks})", learning.NEUTRAL_PROMPTS)
+
+    def no_model(self):
+        raise ModelError("model files not found")
+
+    monkeypatch.setattr(Library, "model", no_model)
+    lib.tagging.tag()
+    assert with_baseline <= set(auto_pairs(lib))  # the baseline only ever takes tags away
