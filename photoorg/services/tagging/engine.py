@@ -67,11 +67,9 @@ class Engine:
         texts = [
             t for s in labels if s.label.enabled for t in s.label.texts() + s.label.negative_texts()
         ]
-        vectors = (
-            self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
-            if texts
-            else {}
-        )
+        auto_wanted = any(s.label.enabled and s.label.threshold is None for s in labels)
+        neutral_texts = list(learning.NEUTRAL_PROMPTS) if auto_wanted else []
+        vectors = self._prompt_vectors(snapshot, texts, neutral_texts, progress, cancel)
         has_group = any(s.label.exclusive_group for s in labels if s.label.enabled)
         logit_scale = self._logit_scale(snapshot.model) if has_group else 100.0
         sample = snapshot.sample(self.catalog, SAMPLE_SIZE)
@@ -120,24 +118,36 @@ class Engine:
                 )
             )
         self._fill_auto_thresholds(built, auto, snapshot, sample)
-        neutral = self._neutral_vectors(snapshot, progress, cancel) if auto else None
+        neutral = None  # without the baseline, thresholds alone decide
+        if auto and neutral_texts and all(t in vectors for t in neutral_texts):
+            neutral = learning.normalise(np.stack([vectors[t] for t in neutral_texts]))
         return Classifiers(built, snapshot.dim, logit_scale, neutral)
 
-    def _neutral_vectors(
-        self, snapshot: Snapshot, progress: Progress, cancel: CancelToken | None
-    ) -> np.ndarray | None:
-        """The baseline automatic thresholds are checked against (``learning``), or None:
-        then thresholds alone decide, as before the baseline existed."""
-        if not learning.NEUTRAL_PROMPTS:
-            return None
-        texts = list(learning.NEUTRAL_PROMPTS)
+    def _prompt_vectors(
+        self,
+        snapshot: Snapshot,
+        texts: list[str],
+        neutral: list[str],
+        progress: Progress,
+        cancel: CancelToken | None,
+    ) -> dict[str, np.ndarray]:
+        """The labels' prompt vectors, and the neutral baseline's where it can be had."""
+        if not texts and not neutral:
+            return {}
         try:
-            found = self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
+            return self._text_vectors(
+                snapshot.model, snapshot.dim, texts + neutral, progress, cancel
+            )
         except ModelError:
-            # A catalog tagged before the baseline existed, whose model is missing now:
-            # its labels' prompts are stored, so re-tagging still works, without it.
-            return None
-        return learning.normalise(np.stack([found[t] for t in texts]))
+            if not neutral:
+                raise
+        # A catalog tagged before the baseline existed, whose model is missing now: its
+        # labels' prompts are stored, so re-tagging still works, without the baseline.
+        return (
+            self._text_vectors(snapshot.model, snapshot.dim, texts, progress, cancel)
+            if texts
+            else {}
+        )
 
     def _fill_auto_thresholds(
         self,
