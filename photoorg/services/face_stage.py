@@ -17,10 +17,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photoorg.errors import PhotoOrgError
 from photoorg.media.decode import open_image
-from photoorg.media.metadata import read_metadata
+from photoorg.media.metadata import PhotoMetadata, read_metadata
 from photoorg.media.regions import read_embedded_regions, read_sidecar_regions
 from photoorg.media.sidecars import XmpError, find_sidecar, folder_listing
 from photoorg.ml.faces import ENGINE_ID, FaceEngine, FoundFace
@@ -29,6 +30,9 @@ from photoorg.services import people
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import faces as store
 from photoorg.store.catalog import Catalog
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 BATCH = 16
 PHASE = "faces"
@@ -102,29 +106,32 @@ def find_faces(
 def _detect(
     engine: FaceEngine, photo_id: int, path: str, listing: Callable[[Path], dict[str, str]]
 ) -> _Result:
+    photo = Path(path)
     try:
-        data = Path(path).read_bytes()
-        found = engine.find_in_bytes(data, path)
+        data = photo.read_bytes()
+        with open_image(data, path) as img:  # one header parse for regions and faces
+            meta = read_metadata(img)
+            regions = _named_regions(photo, img, meta, listing(photo.parent))
+            found = engine.find_in_opened(img, meta)  # decodes: after the header reads
     except OSError as exc:
         return _Result(photo_id, [], [], f"{path}: cannot read: {exc.strerror or exc}")
     except PhotoOrgError as exc:
         return _Result(photo_id, [], [], str(exc))
-    photo = Path(path)
-    return _Result(photo_id, found, _named_regions(photo, data, listing(photo.parent)), None)
+    return _Result(photo_id, found, regions, None)
 
 
-def _named_regions(photo: Path, data: bytes, listing: dict[str, str]) -> list[NamedRegion]:
+def _named_regions(
+    photo: Path, img: Image.Image, meta: PhotoMetadata, listing: dict[str, str]
+) -> list[NamedRegion]:
     """Regions from the sidecar, else the photo's own XMP; a broken one names no one."""
+    # pillow-heif has already turned HEIF pixels upright: their regions too.
+    orientation = 1 if meta.format == "HEIF" else meta.orientation
+    size = (meta.width, meta.height)
     try:
-        with open_image(data, photo.name) as img:
-            meta = read_metadata(img)
-            # pillow-heif has already turned HEIF pixels upright: their regions too.
-            orientation = 1 if meta.format == "HEIF" else meta.orientation
-            size = (meta.width, meta.height)
-            sidecar = find_sidecar(photo, listing)
-            if sidecar is not None:
-                return read_sidecar_regions(sidecar, orientation, size)
-            return read_embedded_regions(img, orientation, size)
+        sidecar = find_sidecar(photo, listing)
+        if sidecar is not None:
+            return read_sidecar_regions(sidecar, orientation, size)
+        return read_embedded_regions(img, orientation, size)
     except (PhotoOrgError, XmpError):
         return []
 
