@@ -49,6 +49,7 @@ DETECT_LONG_SIDE = 1000
 ENLARGE_BELOW = 500
 MAX_ENLARGE = 4.0
 DESCRIPTOR_SIZE = 128
+DESCRIBE_BATCH = 32  # chips a torch call: ~100 MB of activations at most
 THUMBNAIL_SIZE = 128
 THUMBNAIL_MARGIN = 0.3  # of the box size on each side: hair and chin, as people expect
 
@@ -68,6 +69,16 @@ class FoundFace:
     score: float  # HOG detection confidence (0 is dlib's default threshold)
     descriptor: np.ndarray  # float32, (DESCRIPTOR_SIZE,)
     thumbnail: bytes  # JPEG, square, THUMBNAIL_SIZE px
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    """A face found and aligned, not yet described (``FaceEngine.describe``)."""
+
+    box: FaceBox
+    score: float
+    chip: np.ndarray  # CHIP_SIZE x CHIP_SIZE x 3 uint8, aligned on the 5 landmarks
+    thumbnail: bytes
 
 
 def models_dir() -> Path:
@@ -109,17 +120,21 @@ class FaceEngine:
     def find_in_bytes(self, data: bytes, name: str = "") -> list[FoundFace]:
         """Faces in an encoded photo (the bytes the scanner read); ImageError if unreadable."""
         with open_image(data, name) as img:
-            return self.find_in_opened(img, read_metadata(img))
+            return self.describe(self.detect_in_opened(img, read_metadata(img)))
 
-    def find_in_opened(self, img: Image.Image, meta: PhotoMetadata) -> list[FoundFace]:
+    def find(self, upright: Image.Image, original_size: tuple[int, int]) -> list[FoundFace]:
+        """Faces in ``upright`` (any size), boxes scaled to ``original_size`` (upright)."""
+        return self.describe(self.detect(upright, original_size))
+
+    def detect_in_opened(self, img: Image.Image, meta: PhotoMetadata) -> list[DetectedFace]:
         """Faces in a photo ``open_image`` opened and ``read_metadata`` read (so a caller
         that needs its header too parses it once); decodes it, so read the header first."""
         long_side, short_side = max(meta.width, meta.height), min(meta.width, meta.height)
         need = math.ceil(DETECT_LONG_SIDE * short_side / long_side)
-        return self.find(decode_upright(img, need), (meta.width, meta.height))
+        return self.detect(decode_upright(img, need), (meta.width, meta.height))
 
-    def find(self, upright: Image.Image, original_size: tuple[int, int]) -> list[FoundFace]:
-        """Faces in ``upright`` (any size), boxes scaled to ``original_size`` (upright)."""
+    def detect(self, upright: Image.Image, original_size: tuple[int, int]) -> list[DetectedFace]:
+        """Faces found and aligned in ``upright``, boxes scaled to ``original_size``."""
         work = _working_copy(upright)
         # HOG on luminance: on RGB dlib takes each pixel's strongest channel gradient, which
         # costs a third more and found no face more on the tests' photos (docs/benchmarks.md).
@@ -132,24 +147,31 @@ class FaceEngine:
         for rect in rects:
             shapes.append(self._landmarks(pixels, rect))
         chips = self._dlib.get_face_chips(pixels, shapes, CHIP_SIZE, CHIP_PADDING)
-        vectors = self._descriptor.describe([np.asarray(chip) for chip in chips])
         sx, sy = original_size[0] / work.width, original_size[1] / work.height
         found = []
-        for rect, score, vector in zip(rects, scores, vectors, strict=True):
+        for rect, score, chip in zip(rects, scores, chips, strict=True):
             left, top = max(0, rect.left()), max(0, rect.top())
             right, bottom = min(work.width, rect.right() + 1), min(work.height, rect.bottom() + 1)
             box = FaceBox(
                 round(left * sx), round(top * sy), round((right - left) * sx),
                 round((bottom - top) * sy),
             )  # fmt: skip
-            found.append(
-                FoundFace(
-                    box=box,
-                    score=float(score),
-                    descriptor=vector.astype(np.float32).reshape(DESCRIPTOR_SIZE),
-                    thumbnail=_thumbnail(work, (left, top, right, bottom)),
-                )
-            )
+            thumbnail = _thumbnail(work, (left, top, right, bottom))
+            found.append(DetectedFace(box, float(score), np.asarray(chip), thumbnail))
+        return found
+
+    def describe(self, faces: list[DetectedFace]) -> list[FoundFace]:
+        """The detected faces with their descriptors. Unlike detection this may run on any
+        thread (the network keeps no state): the face stage detects on its workers and
+        describes a batch's faces on its own thread, torch's threads alone on the cores
+        (2 workers each running torch on 2 threads stalled each other: docs/benchmarks)."""
+        found = []
+        for start in range(0, len(faces), DESCRIBE_BATCH):
+            chunk = faces[start : start + DESCRIBE_BATCH]
+            vectors = self._descriptor.describe([face.chip for face in chunk])
+            for face, vector in zip(chunk, vectors, strict=True):
+                descriptor = vector.astype(np.float32).reshape(DESCRIPTOR_SIZE)
+                found.append(FoundFace(face.box, face.score, descriptor, face.thumbnail))
         return found
 
 
