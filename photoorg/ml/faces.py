@@ -4,9 +4,11 @@ dlib, from the prebuilt ``dlib-bin`` wheel, with the model files that the
 ``face_recognition_models`` package ships (public domain): the HOG frontal-face detector
 (built into dlib), the 5-point landmark predictor that aligns a face, and the ResNet that
 turns an aligned 150x150 face chip into a 128-d descriptor where two photos of one person
-lie closer than ~0.6 (Euclidean). The 68-point predictor in the same package is for
-non-commercial use only and is never loaded. The CNN (mmod) detector finds more turned
-and tiny faces but costs 5-11 s per photo on two cores: not used.
+lie closer than ~0.6 (Euclidean); dlib cuts the chips, torch runs the ResNet with dlib's
+weights (``face_descriptor``: the same descriptors, ~8x less CPU than dlib-bin's). The
+68-point predictor in the same package is for non-commercial use only and is never
+loaded. The CNN (mmod) detector finds more turned and tiny faces but costs 5-11 s per
+photo on two cores: not used.
 
 ``face_recognition_models`` imports ``pkg_resources`` (gone since setuptools 82), so its
 folder is located with ``importlib.util.find_spec``, which does not run the package.
@@ -21,10 +23,13 @@ back in upright pixels of the original, whatever size was decoded.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import math
+import pickle
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +38,8 @@ from PIL import Image
 
 from photoorg.errors import PhotoOrgError
 from photoorg.media.decode import decode_upright, open_image
-from photoorg.media.metadata import read_metadata
+from photoorg.media.metadata import PhotoMetadata, read_metadata
+from photoorg.ml.face_descriptor import CHIP_PADDING, CHIP_SIZE, DescriptorFileError, DescriptorNet
 from photoorg.model.face import FaceBox
 
 ENGINE_ID = "dlib-hog-0+resnet-v1@1000"
@@ -43,6 +49,7 @@ DETECT_LONG_SIDE = 1000
 ENLARGE_BELOW = 500
 MAX_ENLARGE = 4.0
 DESCRIPTOR_SIZE = 128
+DESCRIBE_BATCH = 32  # chips a torch call: ~100 MB of activations at most
 THUMBNAIL_SIZE = 128
 THUMBNAIL_MARGIN = 0.3  # of the box size on each side: hair and chin, as people expect
 
@@ -62,6 +69,16 @@ class FoundFace:
     score: float  # HOG detection confidence (0 is dlib's default threshold)
     descriptor: np.ndarray  # float32, (DESCRIPTOR_SIZE,)
     thumbnail: bytes  # JPEG, square, THUMBNAIL_SIZE px
+
+
+@dataclass(frozen=True)
+class DetectedFace:
+    """A face found and aligned, not yet described (``FaceEngine.describe``)."""
+
+    box: FaceBox
+    score: float
+    chip: np.ndarray  # CHIP_SIZE x CHIP_SIZE x 3 uint8, aligned on the 5 landmarks
+    thumbnail: bytes
 
 
 def models_dir() -> Path:
@@ -92,53 +109,91 @@ class FaceEngine:
             raise FaceModelError("dlib is not installed: pip install dlib-bin") from exc
         folder = folder if folder is not None else models_dir()
         try:
-            self._detector = dlib.get_frontal_face_detector()
+            self._detector = _new_detector(dlib)
             self._landmarks = dlib.shape_predictor(str(folder / _LANDMARKS))
-            self._descriptor = dlib.face_recognition_model_v1(str(folder / _DESCRIPTOR))
-        except RuntimeError as exc:  # dlib's message for a missing or damaged .dat
+            self._descriptor = _descriptor_net(folder / _DESCRIPTOR)
+        except (RuntimeError, OSError, DescriptorFileError) as exc:  # missing or damaged
             raise FaceModelError(f"cannot load the face models in {folder}: {exc}") from exc
         self._dlib = dlib
         self.min_score = min_score
 
     def find_in_bytes(self, data: bytes, name: str = "") -> list[FoundFace]:
         """Faces in an encoded photo (the bytes the scanner read); ImageError if unreadable."""
-        img = open_image(data, name)
-        with img:
-            meta = read_metadata(img)  # before decoding: draft mode shrinks img.size
-            long_side, short_side = max(meta.width, meta.height), min(meta.width, meta.height)
-            need = math.ceil(DETECT_LONG_SIDE * short_side / long_side)
-            upright = decode_upright(img, need)
-        return self.find(upright, (meta.width, meta.height))
+        with open_image(data, name) as img:
+            return self.describe(self.detect_in_opened(img, read_metadata(img)))
 
     def find(self, upright: Image.Image, original_size: tuple[int, int]) -> list[FoundFace]:
         """Faces in ``upright`` (any size), boxes scaled to ``original_size`` (upright)."""
+        return self.describe(self.detect(upright, original_size))
+
+    def detect_in_opened(self, img: Image.Image, meta: PhotoMetadata) -> list[DetectedFace]:
+        """Faces in a photo ``open_image`` opened and ``read_metadata`` read (so a caller
+        that needs its header too parses it once); decodes it, so read the header first."""
+        long_side, short_side = max(meta.width, meta.height), min(meta.width, meta.height)
+        need = math.ceil(DETECT_LONG_SIDE * short_side / long_side)
+        return self.detect(decode_upright(img, need), (meta.width, meta.height))
+
+    def detect(self, upright: Image.Image, original_size: tuple[int, int]) -> list[DetectedFace]:
+        """Faces found and aligned in ``upright``, boxes scaled to ``original_size``."""
         work = _working_copy(upright)
-        pixels = np.asarray(work, dtype=np.uint8)
-        rects, scores, _ = self._detector.run(pixels, 0, self.min_score)
+        # HOG on luminance: on RGB dlib takes each pixel's strongest channel gradient, which
+        # costs a third more and found no face more on the tests' photos (docs/benchmarks.md).
+        gray = np.asarray(work.convert("L"), dtype=np.uint8)
+        rects, scores, _ = self._detector.run(gray, 0, self.min_score)
         if not rects:
             return []
+        pixels = np.asarray(work, dtype=np.uint8)
         shapes = self._dlib.full_object_detections()
         for rect in rects:
             shapes.append(self._landmarks(pixels, rect))
-        vectors = self._descriptor.compute_face_descriptor(pixels, shapes)
+        chips = self._dlib.get_face_chips(pixels, shapes, CHIP_SIZE, CHIP_PADDING)
         sx, sy = original_size[0] / work.width, original_size[1] / work.height
         found = []
-        for rect, score, vector in zip(rects, scores, vectors, strict=True):
+        for rect, score, chip in zip(rects, scores, chips, strict=True):
             left, top = max(0, rect.left()), max(0, rect.top())
             right, bottom = min(work.width, rect.right() + 1), min(work.height, rect.bottom() + 1)
             box = FaceBox(
                 round(left * sx), round(top * sy), round((right - left) * sx),
                 round((bottom - top) * sy),
             )  # fmt: skip
-            found.append(
-                FoundFace(
-                    box=box,
-                    score=float(score),
-                    descriptor=np.asarray(vector, dtype=np.float32).reshape(DESCRIPTOR_SIZE),
-                    thumbnail=_thumbnail(work, (left, top, right, bottom)),
-                )
-            )
+            thumbnail = _thumbnail(work, (left, top, right, bottom))
+            found.append(DetectedFace(box, float(score), np.asarray(chip), thumbnail))
         return found
+
+    def describe(self, faces: list[DetectedFace]) -> list[FoundFace]:
+        """The detected faces with their descriptors. Unlike detection this may run on any
+        thread (the network keeps no state): the face stage detects on its workers and
+        describes a batch's faces on its own thread, torch's threads alone on the cores
+        (2 workers each running torch on 2 threads stalled each other: docs/benchmarks)."""
+        found = []
+        for start in range(0, len(faces), DESCRIBE_BATCH):
+            chunk = faces[start : start + DESCRIBE_BATCH]
+            vectors = self._descriptor.describe([face.chip for face in chunk])
+            for face, vector in zip(chunk, vectors, strict=True):
+                descriptor = vector.astype(np.float32).reshape(DESCRIPTOR_SIZE)
+                found.append(FoundFace(face.box, face.score, descriptor, face.thumbnail))
+        return found
+
+
+@functools.lru_cache(maxsize=1)
+def _descriptor_net(path: Path) -> DescriptorNet:
+    """One network a process: torch's forward pass keeps no state, so engines share it."""
+    return DescriptorNet(path)
+
+
+_detector_lock = threading.Lock()
+_pickled_detector: bytes | None = None
+
+
+def _new_detector(dlib):
+    """dlib's frontal detector, unpacked once a process: ``get_frontal_face_detector``
+    decompresses its built-in model on every call (~0.7 s CPU, most of an engine's
+    loading), a pickled copy loads in ~2 ms. Each engine still gets its own copy."""
+    global _pickled_detector
+    with _detector_lock:
+        if _pickled_detector is None:
+            _pickled_detector = pickle.dumps(dlib.get_frontal_face_detector())
+    return pickle.loads(_pickled_detector)  # our own bytes, never a file's
 
 
 def _working_copy(upright: Image.Image) -> Image.Image:
@@ -174,9 +229,10 @@ def self_check(engine: FaceEngine | None = None) -> str:
     if engine.find(blank, blank.size):
         raise FaceModelError("the face detector found a face in a blank picture")
     chip = np.random.default_rng(0).integers(0, 255, (150, 150, 3), dtype=np.uint8)
-    rect = engine._dlib.rectangle(0, 0, 149, 149)
-    shape = engine._landmarks(chip, rect)
-    vector = np.asarray(engine._descriptor.compute_face_descriptor(chip, shape))
+    shapes = engine._dlib.full_object_detections()
+    shapes.append(engine._landmarks(chip, engine._dlib.rectangle(0, 0, 149, 149)))
+    chips = engine._dlib.get_face_chips(chip, shapes, CHIP_SIZE, CHIP_PADDING)
+    vector = engine._descriptor.describe([np.asarray(c) for c in chips])[0]
     if vector.shape != (DESCRIPTOR_SIZE,) or not np.all(np.isfinite(vector)):
         raise FaceModelError("the face descriptor model gave no usable vector")
     return f"faces: detector, landmarks and descriptor ran ({ENGINE_ID})"

@@ -2,7 +2,8 @@
 take names from XMP face regions, and group new faces into people.
 
 It runs after encoding, batch by batch: each batch is read and detected in a thread pool
-(one engine per thread: dlib objects are not shared), then written in one transaction
+(one engine per thread: dlib objects are not shared), its faces described together on
+this thread (torch, with the cores to itself), then written in one transaction
 together with its progress rows, so a cancel or a crash loses at most the batch in
 flight and the next run picks up where this one stopped; new faces are grouped into
 people once at the end. A photo that cannot be read is
@@ -17,18 +18,22 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from photoorg.errors import PhotoOrgError
 from photoorg.media.decode import open_image
-from photoorg.media.metadata import read_metadata
+from photoorg.media.metadata import PhotoMetadata, read_metadata
 from photoorg.media.regions import read_embedded_regions, read_sidecar_regions
 from photoorg.media.sidecars import XmpError, find_sidecar, folder_listing
-from photoorg.ml.faces import ENGINE_ID, FaceEngine, FoundFace
+from photoorg.ml.faces import ENGINE_ID, DetectedFace, FaceEngine, FoundFace
 from photoorg.model.face import NamedRegion
 from photoorg.services import people
 from photoorg.services.jobs import CancelToken, Progress, no_progress
 from photoorg.store import faces as store
 from photoorg.store.catalog import Catalog
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 BATCH = 16
 PHASE = "faces"
@@ -46,7 +51,7 @@ class FaceStageSummary:
 @dataclass(frozen=True)
 class _Result:
     photo_id: int
-    faces: list[FoundFace]
+    faces: list[DetectedFace]  # described per batch, on the stage's thread
     regions: list[NamedRegion]
     error: str | None
 
@@ -71,10 +76,13 @@ def find_faces(
                 listings[folder] = folder_listing(folder)
             return listings[folder]
 
+    engines: list[FaceEngine] = []
+
     def detect(item: tuple[int, str]) -> _Result:
         engine = getattr(local, "engine", None)
         if engine is None:
             engine = local.engine = engine_factory()
+            engines.append(engine)
         return _detect(engine, *item, listing)
 
     done, total = store.progress(catalog.read, ENGINE_ID)
@@ -87,9 +95,11 @@ def find_faces(
             if not batch:
                 break
             results = list(pool.map(detect, batch))
+            faces = [face for result in results for face in result.faces]
+            described = iter(engines[0].describe(faces) if faces else [])
             with catalog.write() as db:
                 for result in results:
-                    _store(db, result, summary)
+                    _store(db, result, [next(described) for _ in result.faces], summary)
             done += len(results)
             progress(PHASE, min(done, total), total)
     # Grouped once at the end: every batch would reread all descriptors. After a cancel
@@ -102,40 +112,43 @@ def find_faces(
 def _detect(
     engine: FaceEngine, photo_id: int, path: str, listing: Callable[[Path], dict[str, str]]
 ) -> _Result:
+    photo = Path(path)
     try:
-        data = Path(path).read_bytes()
-        found = engine.find_in_bytes(data, path)
+        data = photo.read_bytes()
+        with open_image(data, path) as img:  # one header parse for regions and faces
+            meta = read_metadata(img)
+            regions = _named_regions(photo, img, meta, listing(photo.parent))
+            found = engine.detect_in_opened(img, meta)  # decodes: after the header reads
     except OSError as exc:
         return _Result(photo_id, [], [], f"{path}: cannot read: {exc.strerror or exc}")
     except PhotoOrgError as exc:
         return _Result(photo_id, [], [], str(exc))
-    photo = Path(path)
-    return _Result(photo_id, found, _named_regions(photo, data, listing(photo.parent)), None)
+    return _Result(photo_id, found, regions, None)
 
 
-def _named_regions(photo: Path, data: bytes, listing: dict[str, str]) -> list[NamedRegion]:
+def _named_regions(
+    photo: Path, img: Image.Image, meta: PhotoMetadata, listing: dict[str, str]
+) -> list[NamedRegion]:
     """Regions from the sidecar, else the photo's own XMP; a broken one names no one."""
+    # pillow-heif has already turned HEIF pixels upright: their regions too.
+    orientation = 1 if meta.format == "HEIF" else meta.orientation
+    size = (meta.width, meta.height)
     try:
-        with open_image(data, photo.name) as img:
-            meta = read_metadata(img)
-            # pillow-heif has already turned HEIF pixels upright: their regions too.
-            orientation = 1 if meta.format == "HEIF" else meta.orientation
-            size = (meta.width, meta.height)
-            sidecar = find_sidecar(photo, listing)
-            if sidecar is not None:
-                return read_sidecar_regions(sidecar, orientation, size)
-            return read_embedded_regions(img, orientation, size)
+        sidecar = find_sidecar(photo, listing)
+        if sidecar is not None:
+            return read_sidecar_regions(sidecar, orientation, size)
+        return read_embedded_regions(img, orientation, size)
     except (PhotoOrgError, XmpError):
         return []
 
 
-def _store(db, result: _Result, summary: FaceStageSummary) -> None:
+def _store(db, result: _Result, found: list[FoundFace], summary: FaceStageSummary) -> None:
     if result.error is not None:
         people.record_failure(db, result.photo_id, ENGINE_ID, result.error)
         summary.errors.append(result.error)
         return
-    people.record_faces(db, result.photo_id, result.faces, ENGINE_ID)
+    people.record_faces(db, result.photo_id, found, ENGINE_ID)
     if result.regions:
         summary.named += people.apply_named_regions(db, result.photo_id, result.regions)
     summary.photos += 1
-    summary.faces += len(result.faces)
+    summary.faces += len(found)
