@@ -47,6 +47,22 @@ def _sidebar_people(window) -> dict[str, str]:
     return {item.text(0): item.text(1) for item in items if item.text(1)}
 
 
+def open_group_photo(qtbot, make_window, faces_catalog):
+    """A window on the catalog, showing the group photo with its six faces."""
+    catalog, photos, _ = faces_catalog
+    window = make_window(catalog)
+    group = str(photos / GROUP_PHOTO)
+    grid = window.browser.grid
+    grid.setFocus()
+    grid.select_row(shown_paths(window).index(group))
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    view = window.photo_view
+    assert window.pages.currentWidget() is view
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: len(view.canvas.faces()) == 6, timeout=START_TIMEOUT)
+    return window, view, group
+
+
 def test_name_a_person_see_them_in_the_sidebar_and_their_photos(qtbot, make_window, faces_catalog):
     catalog, _photos, toms = faces_catalog
     window = make_window(catalog)
@@ -74,17 +90,7 @@ def test_name_a_person_see_them_in_the_sidebar_and_their_photos(qtbot, make_wind
 
 
 def test_face_boxes_on_the_photo_and_naming_one(qtbot, make_window, faces_catalog):
-    catalog, photos, _ = faces_catalog
-    window = make_window(catalog)
-    group = str(photos / GROUP_PHOTO)
-    grid = window.browser.grid
-    grid.setFocus()
-    grid.select_row(shown_paths(window).index(group))
-    qtbot.keyClick(grid, Qt.Key.Key_Return)
-    view = window.photo_view
-    assert window.pages.currentWidget() is view
-    wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: len(view.canvas.faces()) == 6, timeout=START_TIMEOUT)
+    window, view, _group = open_group_photo(qtbot, make_window, faces_catalog)
     qtbot.waitUntil(lambda: not view.canvas.pixmap().isNull(), timeout=START_TIMEOUT)
     target = view.canvas.target_rect()
     for face in view.canvas.faces():
@@ -104,16 +110,8 @@ def test_face_boxes_on_the_photo_and_naming_one(qtbot, make_window, faces_catalo
 def test_a_face_marked_not_a_face_or_ignored_leaves_the_photo_and_people(
     qtbot, make_window, faces_catalog
 ):
-    catalog, photos, _ = faces_catalog
-    window = make_window(catalog)
-    group = str(photos / GROUP_PHOTO)
-    grid = window.browser.grid
-    grid.setFocus()
-    grid.select_row(shown_paths(window).index(group))
-    qtbot.keyClick(grid, Qt.Key.Key_Return)
-    view = window.photo_view
-    wait_idle(qtbot, window)
-    qtbot.waitUntil(lambda: len(view.canvas.faces()) == 6, timeout=START_TIMEOUT)
+    catalog = faces_catalog[0]
+    window, view, group = open_group_photo(qtbot, make_window, faces_catalog)
     first, second = view.canvas.faces()[:2]
     menu = view.face_menu(first.id, "")
     actions = [a for a in menu.actions() if not a.isSeparator()]
