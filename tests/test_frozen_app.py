@@ -79,6 +79,16 @@ def test_frozen_self_test_with_the_tiny_model(
     print(summary)
 
 
+def test_frozen_self_test_without_a_model(frozen_app: Path, tmp_path: Path) -> None:
+    """What needs no weights still runs, and the line says what was skipped."""
+    result = run_frozen(frozen_app, "--self-test", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    for stage in ("places ok", "faces: detector", "hf text tower ok", "a sign read", "window ok"):
+        assert stage in summary, summary
+    assert "encoding skipped" in summary and "encoded," not in summary, summary
+
+
 def test_frozen_cli_and_version(frozen_app: Path, tmp_path: Path) -> None:
     from photoorg import __version__
 
