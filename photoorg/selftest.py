@@ -4,7 +4,7 @@ Made for the frozen app (PyInstaller), where a missing data file, Qt plugin or n
 library only shows when the code that needs it runs. In a temporary folder it writes a
 few generated photos (JPEG, PNG, WebP and HEIC, so every bundled decoder runs; one with
 a GPS position in Rome), opens a catalog, scans them (and finds no faces in them, after
-running every face model once), names the place (GeoNames, scipy's k-d tree, pycountry's
+running every face model once), names the place (GeoNames, the sphere grid, pycountry's
 Chinese names), encodes them with the model given (``local-dir:FOLDER`` needs no
 network), exports its text tower to ONNX, runs a search through that and a tag pass,
 loads a tiny Hugging Face text-tower model it makes itself (transformers, tokenizers),
