@@ -2,16 +2,19 @@
 
 Made for the frozen app (PyInstaller), where a missing data file, Qt plugin or native
 library only shows when the code that needs it runs. In a temporary folder it writes a
-few generated photos (JPEG, PNG, WebP and HEIC, so every bundled decoder runs), opens a
-catalog, scans them (and finds no faces in them, after running every face model once),
-encodes them with the model given (``local-dir:FOLDER`` needs no
-network), runs a search and a tag pass, reads the text of a generated sign, then opens
-the real main window offscreen and closes it. It prints one line: the summary, or the
-first failure (exit status 1).
+few generated photos (JPEG, PNG, WebP and HEIC, so every bundled decoder runs; one with
+a GPS position in Rome), opens a catalog, scans them (and finds no faces in them, after
+running every face model once), names the place (GeoNames, the sphere grid, pycountry's
+Chinese names), encodes them with the model given (``local-dir:FOLDER`` needs no
+network), exports its text tower to ONNX, runs a search through that and a tag pass,
+loads a tiny Hugging Face text-tower model it makes itself (transformers, tokenizers),
+reads the text of a generated sign, then opens the real main window offscreen and closes
+it. It prints one line: the summary, or the first failure (exit status 1).
 
 Without ``--model`` everything that needs no weights still runs (scan, thumbnails,
-browsing, open_clip's bundled tokenizer and model configs, the window), and the line
-says that encoding, search and tagging were skipped.
+browsing, places, faces, open_clip's bundled tokenizer and model configs, the Hugging
+Face text tower, the sign, the window), and the line says that encoding, the ONNX
+query tower, search and tagging were skipped.
 """
 
 from __future__ import annotations
@@ -43,12 +46,14 @@ class TestPhoto:
     colour: tuple[int, int, int]
     shape: str  # circle, square or triangle
     background: tuple[int, int, int]
+    gps: tuple[float, float] | None = None  # (latitude, longitude), north and east
 
 
+ROME = (41.8933, 12.4829)  # the Pantheon: GeoNames calls it Rome, Lazio, Italy (意大利)
 RED, GREEN, BLUE, YELLOW = (210, 35, 35), (40, 170, 60), (40, 70, 215), (235, 210, 40)
 BLACK, WHITE, GRAY = (15, 15, 15), (240, 240, 240), (128, 128, 128)
 PHOTOS: tuple[TestPhoto, ...] = (
-    TestPhoto("red-circle.jpg", RED, "circle", BLACK),  # the one QUERY should find
+    TestPhoto("red-circle.jpg", RED, "circle", BLACK, gps=ROME),  # the one QUERY should find
     TestPhoto("green-square.jpg", GREEN, "square", WHITE),
     TestPhoto("blue-triangle.png", BLUE, "triangle", GRAY),
     TestPhoto("yellow-circle.heic", YELLOW, "circle", GRAY),
@@ -87,9 +92,22 @@ def write_photos(folder: Path) -> list[Path]:
     for photo in PHOTOS:
         path = folder / photo.name
         fmt = {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".heic": "HEIF"}[path.suffix]
-        draw_photo(photo).save(path, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+        options: dict[str, Any] = {"quality": 92} if fmt == "JPEG" else {}
+        if photo.gps is not None:
+            options["exif"] = _gps_exif(*photo.gps)
+        draw_photo(photo).save(path, format=fmt, **options)
         paths.append(path)
     return paths
+
+
+def _gps_exif(latitude: float, longitude: float) -> Image.Exif:
+    def dms(value: float) -> tuple[float, float, float]:
+        minutes = value % 1 * 60
+        return (float(int(value)), float(int(minutes)), round(minutes % 1 * 60, 2))
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: dms(latitude), 3: "E", 4: dms(longitude)})
+    return exif
 
 
 # -- the checks ---------------------------------------------------------------------------
@@ -119,18 +137,56 @@ def check_library(home: Path, photos_dir: Path, model_spec: str | None, facts: l
         if missing_thumbs:
             raise SelfTestError(f"thumbnails: {len(missing_thumbs)} missing")
         facts.append(f"{photos} photos")
+        facts.append(check_places(library, photos_dir))
         if model_spec is None:
             facts.append(check_faces())
             check_open_clip_data()
-            facts.append("encoding skipped (no --model given: search and tags not tested)")
+            facts.append(
+                "encoding skipped (no --model given: query tower, search and tags not tested)"
+            )
             return
         encoded = summary.get("encoded", 0)
         if encoded != len(PHOTOS):
             raise SelfTestError(f"encode: {encoded} of {len(PHOTOS)} photos encoded")
         facts.append(f"{encoded} encoded")
+        facts.append(check_query_tower(library))
         facts.append(check_search(library))
         facts.append(check_tags(library))
         facts.append(check_faces())
+
+
+def check_places(library: Any, photos_dir: Path) -> str:
+    """The photo with a GPS position got its place, found in Chinese by ``place:``."""
+    with_gps = [photo for photo in PHOTOS if photo.gps is not None]
+    place = library.info(photos_dir / with_gps[0].name)["place"] or {}
+    if (place.get("city"), place.get("country")) != ("Rome", "Italy"):
+        raise SelfTestError(f"places: the photo taken in Rome was placed at {place or None}")
+    found = [Path(h.path).name for h in library.search("place:意大利", limit=len(PHOTOS))]
+    if found != [photo.name for photo in with_gps]:
+        raise SelfTestError(f"places: place:意大利 found {found}")
+    return "places ok (Rome, Italy; place:意大利)"
+
+
+def check_query_tower(library: Any) -> str:
+    """The text tower exported to ONNX (onnx, onnxruntime) answers queries without torch."""
+    from photoorg.ml import text_onnx
+
+    model = library.model()
+    if not text_onnx.exportable(model):
+        return "query tower skipped (this model's text tower is not exported)"
+    queries = library.query_vectors()
+    if not queries.prepare(model):
+        raise SelfTestError("query tower: the ONNX export did not give the model's vectors")
+    if queries.light_tower() is None:
+        raise SelfTestError("query tower: exported, but onnxruntime cannot open it")
+    return "query tower ok (onnx)"
+
+
+def check_hub_text_tower(workdir: Path) -> str:
+    """A model with a Hugging Face text tower loads and encodes (ml.hub_text_check)."""
+    from photoorg.ml.hub_text_check import self_check
+
+    return self_check(workdir)
 
 
 def check_faces() -> str:
@@ -271,6 +327,8 @@ def run_self_test(model_spec: str | None, stream: TextIO | None) -> int:
         home = workdir / "catalog"
         stage = "library"
         check_library(home, photos_dir, model_spec, facts)
+        stage = "hub text tower"
+        facts.append(check_hub_text_tower(workdir))
         stage = "text"
         check_text(workdir, facts)
         stage = "window"

@@ -21,10 +21,14 @@ def test_self_test_passes_with_the_tiny_model(tiny_clip_spec: str) -> None:
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
     line = lines[0]
-    assert line.startswith(f"self-test ok: {len(PHOTOS)} photos, {len(PHOTOS)} encoded, search ok")
+    assert line.startswith(f"self-test ok: {len(PHOTOS)} photos, places ok")
+    assert f", {len(PHOTOS)} encoded, query tower ok (onnx), search ok" in line
     assert "window ok" in line
     assert "faces: detector, landmarks and descriptor ran" in line
     assert "tags ok" in line or "tags skipped" in line
+    assert "places ok (Rome, Italy" in line
+    assert "hf text tower ok" in line
+    assert "a sign read" in line
 
 
 def test_self_test_reports_a_failure_in_one_line(tmp_path: Path) -> None:
@@ -96,3 +100,26 @@ def test_search_check_fails_when_the_target_photo_is_missing() -> None:
     assert check_search(Found([*others, PHOTOS[0].name])).endswith(
         f"rank {len(PHOTOS)}/{len(PHOTOS)})"
     )
+
+
+def test_places_check_fails_when_the_photo_taken_in_rome_has_no_place(tmp_path: Path) -> None:
+    import pytest
+
+    from photoorg.model.hits import Hit
+    from photoorg.selftest import SelfTestError, check_places
+
+    class Placed:
+        def __init__(self, place: dict | None) -> None:
+            self.place = place
+
+        def info(self, path):
+            return {"place": self.place}
+
+        def search(self, query, limit):
+            assert query == "place:意大利"
+            return [Hit(1, f"/lib/{PHOTOS[0].name}", 0.0, "")] if self.place else []
+
+    with pytest.raises(SelfTestError, match="placed at None"):
+        check_places(Placed(None), tmp_path)
+    rome = {"city": "Rome", "region": "Lazio", "country": "Italy", "country_code": "IT"}
+    assert check_places(Placed(rome), tmp_path).startswith("places ok (Rome, Italy")
