@@ -15,6 +15,7 @@ from photoorg.ml.model import ClipModel
 from photoorg.model.label import Label
 from photoorg.services.library import Library
 from photoorg.services.tagging.label_sets import to_toml
+from photoorg.store import embeddings
 from tests.support import scenes as sc
 
 PER_SCENE = 6
@@ -244,28 +245,55 @@ def test_indexing_tags_new_photos(lib, tmp_path):
 # -- learning from examples ----------------------------------------------------------------
 
 
+def f1(tagged: set[int], truth: set[int], among: set[int]) -> float:
+    hits = len(tagged & truth & among)
+    found, wanted = len(tagged & among), len(truth & among)
+    return 2 * hits / (found + wanted) if found + wanted else 1.0
+
+
+def best_possible_f1(lib, truth: set[int]) -> float:
+    """What the embedding itself allows: F1 of the centroid of *every* positive photo,
+    at its best threshold. An upper reference for a learner given a few examples; it
+    moves with the trained weights, which is why the test compares with it."""
+    ids, vectors = embeddings.load_all(lib.catalog.read, lib.model_name_id(), lib.model().dim)
+    centroid = vectors[[i in truth for i in ids.tolist()]].mean(axis=0)
+    ranked = ids[np.argsort(-(vectors @ centroid))].tolist()
+    return max(
+        2 * len(truth & set(ranked[:n])) / (n + len(truth)) for n in range(1, len(ranked) + 1)
+    )
+
+
 def test_a_label_no_prompt_describes_is_learned_from_examples(lib, no_image_encoding, capsys):
-    """ "kayak" means nothing to the tiny text tower; here it means the yellow triangles."""
+    """ "kayak" means nothing to the tiny text tower; here it means the yellow triangles.
+
+    Asserted as relations, since how well a few examples can do depends on how well the
+    trained model separates yellow triangles (it differs between trainings and CPUs):
+    each example more helps, and five learn a fair share of what the embedding allows.
+    Scored by F1, not accuracy: with one photo in twelve a yellow triangle, tagging
+    nothing scored an accuracy of 0.92."""
     tagging = lib.tagging
     use_labels(lib, [Label(name="kayak")], lib.paths.home)
-    kayak = {i: (s.colour, s.shape) == ("yellow", "triangle") for i, s in lib.truth.items()}
-    yellow = np.array(sorted(i for i, is_kayak in kayak.items() if is_kayak))
-    everything = set(kayak)
-    accuracy = {}
+    kayak = {i for i, s in lib.truth.items() if (s.colour, s.shape) == ("yellow", "triangle")}
+    everything = set(lib.truth)
+    yellow = np.array(sorted(kayak))
+    quality = {}
     for k in (0, 1, 3, 5):
         scores = []
         for draw in range(10):
             examples = np.random.default_rng(draw).choice(yellow, k, replace=False).tolist()
             tagging.set_decision(list(everything), "kayak", None, retag=False)
             tagging.set_decision(examples, "kayak", "confirmed")
-            tagged = carried(lib, "kayak")
-            held_out = everything - set(examples)
-            scores.append(np.mean([(i in tagged) == kayak[i] for i in held_out]))
-        accuracy[k] = float(np.mean(scores))
+            scores.append(f1(carried(lib, "kayak"), kayak, everything - set(examples)))
+        quality[k] = float(np.mean(scores))
+    ceiling = best_possible_f1(lib, kayak)
     with capsys.disabled():
-        print(f"\n  'kayak' (yellow triangles) accuracy on held-out photos by examples: {accuracy}")
-    assert accuracy[1] < accuracy[3] < accuracy[5]
-    assert accuracy[5] >= 0.9
+        print(f"\n  'kayak' (yellow triangles) F1 on held-out photos by examples: {quality}")
+        print(f"  the best F1 the embedding allows (centroid of all of them): {ceiling:.3f}")
+    # Measured: 5 examples reach 0.71 of a ceiling of 1.0 on one trained model and 0.39 of
+    # 0.86 on another (seed 99); 0, 1 and 3 examples ~0, 0.18, 0.30 on both. Tagging
+    # every photo would score 0.15.
+    assert quality[0] < quality[1] < quality[3] < quality[5]
+    assert quality[5] >= 0.4 * ceiling
 
 
 # -- evidence against a neutral prompt (issue 12, section 3) ---------------------------------
