@@ -140,4 +140,10 @@ def test_chinese_minus_terms_and_filters_work_as_english_ones(indexed):
     hits = library.search("红色圆形 - 黑色背景", limit=PER_SCENE * 2)
     assert hits
     assert all(truth[library.photo_id(h.path)].background != "black" for h in hits)
-    assert truth[library.photo_id(hits[0].path)].matches("red", "circle")
+    english = library.search("red circle - black background", limit=PER_SCENE * 2)
+    assert [h.path for h in hits] == [h.path for h in english]  # the same, in the same order
+    scenes = [truth[library.photo_id(h.path)] for h in hits]
+    # Ground truth without betting on one photo: which red shape comes first varies with
+    # the trained weights (a red square led on one training), the majority does not.
+    assert all(scene.colour == "red" for scene in scenes)
+    assert sum(scene.matches("red", "circle") for scene in scenes) > len(scenes) / 2

@@ -55,7 +55,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -452,6 +452,46 @@ def verify_local_dir(
     return worst
 
 
+VALIDATION_SEED = 5150
+"""Scenes the quality gate judges a training on: neither the training pool's nor the
+tests' held-out ones (seed 424242)."""
+MAX_ATTEMPTS = 4
+GATE_ZERO_SHOT = 0.95  # every attribute and overall; the tests ask 0.93 (shape, overall)
+GATE_TOP10 = 9  # right pictures in every "a <colour> <shape>" query's top 10, as tested
+
+
+def quality(folder: Path) -> dict[str, Any]:
+    """How well a saved model does what the tests ask, on validation scenes."""
+    spec = "local-dir:" + str(folder)
+    model, _, preprocess = open_clip.create_model_and_transforms(spec)
+    model.eval()
+    tokenizer = open_clip.get_tokenizer(spec)
+    with tempfile.TemporaryDirectory(prefix="tiny-clip-validation-") as tmp:
+        library = sc.write_library(Path(tmp), 216, seed=VALIDATION_SEED, size=256)
+        images = load_images([path for path, _ in library], preprocess)
+    truth = [scene for _, scene in library]
+    zero_shot = zero_shot_accuracy(model, tokenizer, images, truth)
+    with torch.inference_mode():
+        vectors = model.encode_image(images, normalize=True).numpy()
+        worst = 10
+        for colour in sc.COLOURS:
+            for shape in sc.SHAPES:
+                text = tokenizer([sc.partial_caption(colour, shape)])
+                query = model.encode_text(text, normalize=True)[0].numpy()
+                top = np.argsort(-(vectors @ query))[:10]
+                worst = min(worst, sum(truth[i].matches(colour=colour, shape=shape) for i in top))
+    scores = asdict(zero_shot)
+    del scores["n"]
+    return {**scores, "worst_top10": worst}
+
+
+def passes(found: dict[str, Any]) -> bool:
+    attributes = ("overall", "colour", "shape", "background")
+    return (
+        min(found[a] for a in attributes) >= GATE_ZERO_SHOT and found["worst_top10"] >= GATE_TOP10
+    )
+
+
 def make_tiny_clip(
     out_dir: Path,
     config: TrainConfig = TrainConfig(),
@@ -461,34 +501,61 @@ def make_tiny_clip(
 ) -> Path:
     """Train and save into ``out_dir`` atomically; an existing folder is replaced.
 
+    The weights differ from machine to machine (AVX2 or AVX-512 rounding sends 600 steps
+    of Adam down different paths), and so does what a training learns: with the same
+    settings, seed 1234 reached 97.7 % shape accuracy here and seed 99 only 71 %. So a
+    training must pass a quality gate on validation scenes (``quality``, a little above
+    what the tests ask, on scenes the tests never see); one that does not is done again
+    from the next seed, up to ``MAX_ATTEMPTS`` times, and the best is kept. The tests
+    then assert ground truth against a model known to see it, on any machine.
+
     The model is written to a temporary sibling folder and renamed into place, so an
     interrupted run never leaves a half-written model behind.
     """
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    model = train_tiny_clip(config, threads=threads, log=log)
-    info = {
-        "cache_key": cache_key(config),
-        "train_config": asdict(config),
-        "train_seconds": round(time.perf_counter() - started, 1),
-        "torch": torch.__version__,
-        "open_clip": open_clip.__version__,
-    }
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    attempts: list[dict[str, Any]] = []
+    best: tuple[tuple[float, ...], Path] | None = None
     try:
-        save_local_dir(model, tmp)
-        info["saved_vs_trained_min_cosine"] = verify_local_dir(model, tmp)
-        (tmp / INFO_NAME).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        for attempt in range(MAX_ATTEMPTS):
+            trial = replace(config, seed=config.seed + attempt)
+            model = train_tiny_clip(trial, threads=threads, log=log)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+            save_local_dir(model, tmp)
+            cosines = verify_local_dir(model, tmp)
+            found = quality(tmp)
+            attempts.append({"seed": trial.seed, **found})
+            rank = (passes(found), found["worst_top10"], found["overall"])
+            if best is None or rank > best[0]:
+                if best is not None:
+                    shutil.rmtree(best[1], ignore_errors=True)
+                best = (rank, tmp)
+                info = {
+                    "cache_key": cache_key(config),
+                    "train_config": asdict(trial),
+                    "torch": torch.__version__,
+                    "open_clip": open_clip.__version__,
+                    "saved_vs_trained_min_cosine": cosines,
+                }
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
+            if passes(found):
+                break
+        assert best is not None
+        info["train_seconds"] = round(time.perf_counter() - started, 1)
+        info["attempts"] = attempts
+        (best[1] / INFO_NAME).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
             os.replace(out_dir, old / "model")
-            os.replace(tmp, out_dir)
+            os.replace(best[1], out_dir)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            os.replace(tmp, out_dir)
+            os.replace(best[1], out_dir)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if best is not None:
+            shutil.rmtree(best[1], ignore_errors=True)
     return out_dir
 
 
@@ -549,11 +616,6 @@ def ensure_tiny_clip(cache_root: Path | None = None, config: TrainConfig | None 
     with _file_lock(root / "tiny-clip.lock"):
         if not _is_complete(folder):  # another process may have finished meanwhile
             make_tiny_clip(folder, config)
-    return folder
-    root.mkdir(parents=True, exist_ok=True)
-    with _file_lock(root / "tiny-clip.lock"):
-        if not _is_complete(folder):  # another process may have finished meanwhile
-            make_tiny_clip(folder)
     return folder
 
 
