@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,10 @@ class HubTextCheckError(Exception):
     """The Hugging Face text-tower path did not work; the message says how."""
 
 
-def _write_tokenizer(folder: Path) -> None:
+def save_wordpiece_tokenizer(folder: Path, texts: list[str], vocab_size: int, context: int) -> Any:
+    """A BERT-style WordPiece tokenizer trained on ``texts``, saved into ``folder`` as
+    ``transformers`` reads it (``AutoTokenizer``); returned as a ``PreTrainedTokenizerFast``.
+    The test suite's tiny multilingual model is made with it too."""
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -37,8 +41,10 @@ def _write_tokenizer(folder: Path) -> None:
     tok.normalizer = normalizers.BertNormalizer(lowercase=True, handle_chinese_chars=True)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.train_from_iterator(
-        TEXTS,
-        trainers.WordPieceTrainer(vocab_size=100, special_tokens=specials, show_progress=False),
+        texts,
+        trainers.WordPieceTrainer(
+            vocab_size=vocab_size, special_tokens=specials, show_progress=False
+        ),
     )
     cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     tok.post_processor = processors.TemplateProcessing(
@@ -51,9 +57,10 @@ def _write_tokenizer(folder: Path) -> None:
         cls_token="[CLS]",
         sep_token="[SEP]",
         mask_token="[MASK]",
-        model_max_length=CONTEXT,
+        model_max_length=context,
     )
     fast.save_pretrained(str(folder))
+    return fast
 
 
 def make_tiny_model(folder: Path) -> str:
@@ -64,7 +71,7 @@ def make_tiny_model(folder: Path) -> str:
     from transformers import BertConfig, PreTrainedTokenizerFast
 
     folder.mkdir(parents=True, exist_ok=True)
-    _write_tokenizer(folder)
+    save_wordpiece_tokenizer(folder, TEXTS, 100, CONTEXT)
     vocab = len(PreTrainedTokenizerFast.from_pretrained(str(folder)))
     BertConfig(
         vocab_size=vocab,

@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
+from photoorg.ml.hub_text_check import save_wordpiece_tokenizer
 from tests.support import tinyclip
 
 ZH_COLOURS = {"red": "红色", "green": "绿色", "blue": "蓝色", "yellow": "黄色"}
@@ -90,34 +91,6 @@ def caption_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def _train_tokenizer(texts: list[str], folder: Path) -> Any:
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]  # [PAD] = 0: BERT's pad id
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True, handle_chinese_chars=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    tok.train_from_iterator(
-        texts, trainers.WordPieceTrainer(vocab_size=400, special_tokens=specials)
-    )
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    tok.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
-    )
-    fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok,
-        unk_token="[UNK]",
-        pad_token="[PAD]",
-        cls_token="[CLS]",
-        sep_token="[SEP]",
-        mask_token="[MASK]",
-        model_max_length=CONTEXT_LENGTH,
-    )
-    fast.save_pretrained(str(folder))
-    return fast
-
-
 def _open_clip_config(folder: Path) -> dict[str, Any]:
     return {
         "model_cfg": {
@@ -145,7 +118,7 @@ def make_tiny_multilingual(out_dir: Path, teacher_dir: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         pairs = caption_pairs()
-        tokenizer = _train_tokenizer([text for text, _ in pairs], tmp)
+        tokenizer = save_wordpiece_tokenizer(tmp, [text for text, _ in pairs], 400, CONTEXT_LENGTH)
         BertConfig(vocab_size=len(tokenizer), **BERT_CFG).save_pretrained(str(tmp))
         # The config names the final folder: open_clip reads the BERT config from there.
         config = _open_clip_config(out_dir)
@@ -222,7 +195,10 @@ def cache_key(teacher_dir: Path) -> str:
     import tokenizers
     import transformers
 
+    from photoorg.ml import hub_text_check  # its tokenizer trainer makes ours
+
     h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(Path(hub_text_check.__file__).read_bytes())
     h.update(teacher_dir.name.encode())  # tiny-clip-<its own key>
     h.update(f"{transformers.__version__} {tokenizers.__version__}".encode())
     return h.hexdigest()[:16]
