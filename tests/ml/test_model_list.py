@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import huggingface_hub
 import open_clip
 import pytest
 import torch
@@ -18,13 +17,6 @@ from tests.support import tinyclip
 from tests.support.tinymulti import ensure_tiny_multilingual
 
 COMMIT = "0" * 40
-
-
-@pytest.fixture
-def hub_cache(monkeypatch, tmp_path) -> Path:
-    cache = tmp_path / "hub"
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
-    return cache
 
 
 def put_in_cache(cache: Path, repo: str, name: str) -> None:

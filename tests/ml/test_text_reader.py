@@ -9,6 +9,7 @@ from photoorg.store import photo_text as pt
 from photoorg.store import photos
 from photoorg.store.catalog import Catalog
 from tests.support import signs
+from tests.support.records import photo_record
 
 CHINESE = pytest.mark.skipif(signs.cjk_font() is None, reason=signs.NO_CJK_FONT)
 
@@ -79,19 +80,7 @@ def test_text_search_finds_each_sign_and_nothing_else(tmp_path, read_signs):
         with catalog.write() as db:
             root = photos.add_root(db, str(tmp_path))
             for i, (_, _, lines) in enumerate(read_signs):
-                record = photos.PhotoRecord(
-                    path=f"{tmp_path}/{i}.jpg",
-                    folder=str(tmp_path),
-                    size=1,
-                    mtime_ns=1,
-                    sha256=f"{i:064x}",
-                    format="JPEG",
-                    width=960,
-                    height=720,
-                    orientation=1,
-                    taken_at="2020-01-01T00:00:00",
-                    taken_at_source="file",
-                )
+                record = photo_record(tmp_path / f"{i}.jpg", f"{i:064x}", 960, 720)
                 ids.append(photos.insert_photo(db, root.id, record))
                 pt.save_read(db, ids[-1], reader_id(), lines)
         for photo_id, (sign, _, _) in zip(ids, read_signs, strict=True):

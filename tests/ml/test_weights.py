@@ -28,13 +28,6 @@ REPO = "laion/CLIP-ViT-B-32-laion2B-s34B-b79K"
 COMMIT = "0" * 40
 
 
-@pytest.fixture
-def hub_cache(monkeypatch, tmp_path) -> Path:
-    cache = tmp_path / "hub"
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(cache))
-    return cache
-
-
 def put_in_cache(cache: Path, repo: str, name: str, data: bytes) -> None:
     """A file as huggingface_hub caches it: a snapshot folder named by a ref."""
     folder = cache / f"models--{repo.replace('/', '--')}"

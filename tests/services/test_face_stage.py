@@ -13,8 +13,9 @@ from photoorg.model.face import FaceBox, NamedRegion
 from photoorg.services import face_stage, people
 from photoorg.store import faces as store
 from photoorg.store.catalog import Catalog
-from photoorg.store.photos import PhotoRecord, add_root, insert_photo
+from photoorg.store.photos import add_root, insert_photo
 from tests.support.faces import GROUP_PHOTO, group_photo, make_faceless_photos
+from tests.support.records import photo_record
 
 
 class CancelAfter:
@@ -51,11 +52,7 @@ def catalog(tmp_path):
         with catalog.write() as db:
             root = add_root(db, str(folder)).id
             for photo in sorted(folder.glob("*.jpg")):
-                insert_photo(db, root, PhotoRecord(
-                    path=str(photo), folder=str(folder), size=1, mtime_ns=1,
-                    sha256=photo.name, format="JPEG", width=1, height=1, orientation=1,
-                    taken_at="2020-01-01T00:00:00", taken_at_source="file",
-                ))  # fmt: skip
+                insert_photo(db, root, photo_record(photo, photo.name, 1, 1))
         yield catalog
 
 

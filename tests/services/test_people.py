@@ -14,8 +14,9 @@ from photoorg.model.face import FaceBox, FaceDecision, NamedRegion
 from photoorg.services import people
 from photoorg.store import faces as store
 from photoorg.store.catalog import Catalog
-from photoorg.store.photos import PhotoRecord, add_root, insert_photo
+from photoorg.store.photos import add_root, insert_photo
 from tests.support.faces import GROUP_FACES, PEOPLE, detected_library
+from tests.support.records import photo_record
 
 TRUTH = {person: FaceBox(x, y, side, side) for person, (x, y, side) in GROUP_FACES.items()}
 
@@ -43,11 +44,7 @@ class Fixture:
         with self.catalog.write() as db:
             for photo in photos:
                 w, h = self.library.sizes[photo.path]
-                record = PhotoRecord(
-                    path=str(photo.path), folder=str(photo.path.parent), size=1, mtime_ns=1,
-                    sha256=photo.path.name, format="JPEG", width=w, height=h, orientation=1,
-                    taken_at="2020-01-01T00:00:00", taken_at_source="file",
-                )  # fmt: skip
+                record = photo_record(photo.path, photo.path.name, w, h)
                 pid = self.ids[photo.path] = insert_photo(db, self.root, record)
                 people.record_faces(db, pid, self.library.faces[photo.path], ENGINE_ID)
 

@@ -9,14 +9,11 @@ from photoorg.model.face import FaceBox, FaceDecision
 from photoorg.store import faces as store
 from photoorg.store.catalog import Catalog
 from photoorg.store.photos import PhotoRecord, add_root, delete_photos, insert_photo, update_photo
+from tests.support.records import photo_record
 
 
 def _record(name: str, sha: str) -> PhotoRecord:
-    return PhotoRecord(
-        path=f"/photos/{name}", folder="/photos", size=1, mtime_ns=1, sha256=sha,
-        format="JPEG", width=100, height=100, orientation=1,
-        taken_at="2020-01-01T00:00:00", taken_at_source="file",
-    )  # fmt: skip
+    return photo_record(f"/photos/{name}", sha)
 
 
 @pytest.fixture

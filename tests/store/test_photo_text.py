@@ -5,6 +5,7 @@ import pytest
 from photoorg.store import photo_text as pt
 from photoorg.store import photos
 from photoorg.store.catalog import Catalog
+from tests.support.records import photo_record
 
 READER = "rapidocr-test"
 BOX = ((0, 0), (10, 0), (10, 5), (0, 5))
@@ -25,19 +26,7 @@ def _add_photos(catalog, n: int) -> list[int]:
     with catalog.write() as db:
         root = photos.add_root(db, "/photos")
         for i in range(n):
-            record = photos.PhotoRecord(
-                path=f"/photos/{i}.jpg",
-                folder="/photos",
-                size=1,
-                mtime_ns=1,
-                sha256=f"{i:064x}",
-                format="JPEG",
-                width=10,
-                height=10,
-                orientation=1,
-                taken_at="2020-01-01T00:00:00",
-                taken_at_source="file",
-            )
+            record = photo_record(f"/photos/{i}.jpg", f"{i:064x}", 10, 10)
             ids.append(photos.insert_photo(db, root.id, record))
     return ids
 
